@@ -1,0 +1,135 @@
+/**
+ * Error classes thrown by the TURN-key lookup. Each has a stable `name`, so
+ * callers (and the Pulumi engine's output) can tell failures apart without
+ * parsing messages. No message ever contains a credential.
+ */
+
+/** One entry of Cloudflare's `errors` (or `messages`) list. */
+export interface CloudflareMessage {
+  /** Cloudflare's numeric error code, e.g. `10000` for an authentication error. */
+  readonly code: number;
+  /** Cloudflare's human-readable text for the code. */
+  readonly message: string;
+}
+
+/** Base class of every error this package throws. */
+export class TurnKeyLookupError extends Error {
+  override name = "TurnKeyLookupError";
+}
+
+/**
+ * Bad or missing input, detected before any request is sent: a malformed
+ * account or key id, missing or conflicting credentials, or a bad base URL.
+ */
+export class TurnKeyInputError extends TurnKeyLookupError {
+  override name = "TurnKeyInputError";
+  /** The input at fault, e.g. `keyId`, `apiToken` or `baseUrl`. */
+  readonly field: string;
+
+  /** @param field the input at fault; @param message says what was wrong and how to fix it. */
+  constructor(field: string, message: string) {
+    super(message);
+    this.field = field;
+  }
+}
+
+/** What an API error knows about the request that failed. */
+export interface CloudflareApiErrorDetails {
+  /** The account id of the lookup. */
+  readonly accountId: string;
+  /** The TURN key id of the lookup. */
+  readonly keyId: string;
+  /** The HTTP status of the last response, or `undefined` when none arrived. */
+  readonly status?: number;
+  /** Cloudflare's `errors` list from the last response (empty when it had none). */
+  readonly errors?: readonly CloudflareMessage[];
+  /** The `cf-ray` header of the last response: the id Cloudflare support asks for. */
+  readonly rayId?: string;
+  /** How many HTTP requests the lookup sent in all (first try plus retries). */
+  readonly attempts?: number;
+  /** What went wrong, in words; the start of the message. */
+  readonly summary: string;
+  /** What the user can do about it; the end of the message. */
+  readonly hint?: string;
+  /** The underlying error, if any (a network error, an abort reason). */
+  readonly cause?: unknown;
+}
+
+/**
+ * A lookup that reached (or tried to reach) the Cloudflare API and failed.
+ * Its message names the account and key ids, the HTTP status, Cloudflare's
+ * codes and messages and the `cf-ray` id.
+ */
+export class CloudflareApiError extends TurnKeyLookupError {
+  override name = "CloudflareApiError";
+  /** The HTTP status of the last response, or `undefined` when none arrived. */
+  readonly status: number | undefined;
+  /** Cloudflare's `{ code, message }` list from the last response. */
+  readonly errors: readonly CloudflareMessage[];
+  /** The `cf-ray` header of the last response, if there was one. */
+  readonly rayId: string | undefined;
+  /** The account id of the failed lookup. */
+  readonly accountId: string;
+  /** The TURN key id of the failed lookup. */
+  readonly keyId: string;
+  /** How many HTTP requests the lookup sent in all. */
+  readonly attempts: number;
+
+  /** Builds the message from `details`; see {@link CloudflareApiErrorDetails}. */
+  constructor(details: CloudflareApiErrorDetails) {
+    super(formatApiMessage(details), details.cause === undefined ? undefined : { cause: details.cause });
+    this.status = details.status;
+    this.errors = details.errors ?? [];
+    this.rayId = details.rayId;
+    this.accountId = details.accountId;
+    this.keyId = details.keyId;
+    this.attempts = details.attempts ?? 1;
+  }
+}
+
+/** The key does not exist in the account (HTTP 404). */
+export class TurnKeyNotFoundError extends CloudflareApiError {
+  override name = "TurnKeyNotFoundError";
+}
+
+/** The credential was refused (HTTP 401 or 403). */
+export class CloudflareAuthError extends CloudflareApiError {
+  override name = "CloudflareAuthError";
+}
+
+/** Cloudflare kept answering HTTP 429 until the retries or the deadline ran out. */
+export class CloudflareRateLimitError extends CloudflareApiError {
+  override name = "CloudflareRateLimitError";
+}
+
+/** The response is not the documented shape (not JSON, wrong fields, too large, a redirect). */
+export class CloudflareResponseError extends CloudflareApiError {
+  override name = "CloudflareResponseError";
+}
+
+/** No response could be had: connection refused or reset, DNS or TLS failure. */
+export class CloudflareConnectionError extends CloudflareApiError {
+  override name = "CloudflareConnectionError";
+}
+
+/** The lookup's total deadline (`timeoutMs`) passed before it could finish. */
+export class CloudflareTimeoutError extends CloudflareApiError {
+  override name = "CloudflareTimeoutError";
+}
+
+/** The caller's `signal` aborted the lookup. */
+export class TurnKeyLookupAbortedError extends CloudflareApiError {
+  override name = "TurnKeyLookupAbortedError";
+}
+
+function formatApiMessage(d: CloudflareApiErrorDetails): string {
+  const parts = [`${d.summary} (account ${d.accountId}, key ${d.keyId})`];
+  const facts: string[] = [];
+  if (d.status !== undefined) facts.push(`HTTP ${d.status}`);
+  for (const e of d.errors ?? []) facts.push(`Cloudflare error ${e.code}: ${e.message}`);
+  if (d.rayId) facts.push(`cf-ray ${d.rayId}`);
+  if ((d.attempts ?? 1) > 1) facts.push(`after ${d.attempts} attempts`);
+  if (facts.length > 0) parts.push(facts.join("; "));
+  if (d.hint) parts.push(d.hint);
+  return parts.join(". ") + (d.hint?.endsWith(".") ? "" : ".");
+}

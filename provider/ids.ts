@@ -1,0 +1,72 @@
+import { TurnKeyInputError } from "./errors";
+
+/** The id fields a lookup takes. */
+export type IdField = "accountId" | "keyId";
+
+/**
+ * Cloudflare issues account and TURN key ids as 32 lowercase hexadecimal
+ * characters. Accepting only that shape is also what keeps every id from
+ * changing the request's path or query (`/`, `?`, `#`, `%`, `..`, spaces and
+ * unicode look-alikes all fall outside it).
+ */
+const ID_PATTERN = /^[0-9a-f]{32}$/;
+const ID_LENGTH = 32;
+const SHOWN_CHARACTERS = 80;
+
+/**
+ * Returns `value` if it is a well-formed Cloudflare id, else throws a
+ * {@link TurnKeyInputError} naming `field` and showing what was wrong.
+ */
+export function validateId(field: IdField, value: unknown): string {
+  if (typeof value === "string" && ID_PATTERN.test(value)) return value;
+  throw new TurnKeyInputError(field, `${field} ${describeProblem(field, value)}`);
+}
+
+/** `true` if `value` is a well-formed Cloudflare id. */
+export function isValidId(value: unknown): value is string {
+  return typeof value === "string" && ID_PATTERN.test(value);
+}
+
+function describeProblem(field: IdField, value: unknown): string {
+  const expected = `must be ${ID_LENGTH} lowercase hexadecimal characters, as Cloudflare issues it`;
+  if (value === undefined || value === null || value === "") {
+    const hint = field === "accountId" ? " (pass accountId or set CLOUDFLARE_ACCOUNT_ID)" : "";
+    return `is missing${hint}; it ${expected}.`;
+  }
+  if (typeof value !== "string") return `must be a string, got ${typeof value}; it ${expected}.`;
+  const shown = show(value);
+  const bad = [...value].findIndex((ch) => !/[0-9a-f]/.test(ch));
+  if (bad >= 0) {
+    const ch = [...value][bad]!;
+    const what = /[A-F]/.test(ch)
+      ? `an uppercase letter ${show(ch)} (use lowercase)`
+      : `the character ${show(ch)}${describeCharacter(ch)}`;
+    return `${expected}, but ${shown} has ${what} at position ${bad + 1}.`;
+  }
+  return `${expected}, but ${shown} has ${[...value].length} characters.`;
+}
+
+function describeCharacter(ch: string): string {
+  const cp = ch.codePointAt(0)!;
+  if (cp > 0x7e) return ` (U+${cp.toString(16).toUpperCase().padStart(4, "0")}, not ASCII)`;
+  if (/\s/.test(ch)) return " (white space)";
+  if ("/?#%&.\\".includes(ch)) return " (it could change the request URL)";
+  return "";
+}
+
+/** Quotes `value` with control and non-ASCII characters escaped, cut to a readable length. */
+function show(value: string): string {
+  const chars = [...value];
+  const cut = chars.length > SHOWN_CHARACTERS;
+  const escaped = chars
+    .slice(0, SHOWN_CHARACTERS)
+    .map((ch) => {
+      const cp = ch.codePointAt(0)!;
+      if (ch === '"' || ch === "\\") return `\\${ch}`;
+      if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) return `\\x${cp.toString(16).padStart(2, "0")}`;
+      if (cp > 0x7e) return cp > 0xffff ? `\\u{${cp.toString(16)}}` : `\\u${cp.toString(16).padStart(4, "0")}`;
+      return ch;
+    })
+    .join("");
+  return `"${escaped}"${cut ? `… (${chars.length} characters)` : ""}`;
+}

@@ -1,0 +1,135 @@
+/**
+ * Process-wide request limits shared by every lookup: a concurrency cap, a
+ * client-side request budget (a token bucket sized from Cloudflare's 1,200
+ * requests per five minutes per user), and a shared pause that a 429 sets so
+ * that every waiting lookup backs off together.
+ */
+
+/** Tunable limits; see {@link configureRequestLimits}. */
+export interface RequestLimits {
+  /** Most requests in flight at once in this process. Default 16. */
+  maxConcurrency: number;
+  /** Requests the budget refills per `intervalMs`. Default 1,200. */
+  requestsPerInterval: number;
+  /** The budget's refill period in ms. Default 300,000 (five minutes). */
+  intervalMs: number;
+  /** Requests that may go at once before the refill rate applies. Default 600: half the window, leaving room for the user's other tools. */
+  burst: number;
+}
+
+/** The defaults of {@link RequestLimits}. */
+export const DEFAULT_REQUEST_LIMITS: Readonly<RequestLimits> = Object.freeze({
+  maxConcurrency: 16,
+  requestsPerInterval: 1200,
+  intervalMs: 300_000,
+  burst: 600,
+});
+
+/** A slot handed out by {@link RequestLimiter.acquire}; call `release` once the request is done. */
+export interface Slot {
+  release(): void;
+}
+
+/** Concurrency cap, token bucket and shared pause. One per process (see {@link requestLimiter}). */
+export class RequestLimiter {
+  private limits: RequestLimits;
+  private active = 0;
+  private tokens: number;
+  private refilledAt = Date.now();
+  private pausedUntil = 0;
+  private readonly waiters: (() => void)[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(limits: RequestLimits = { ...DEFAULT_REQUEST_LIMITS }) {
+    this.limits = limits;
+    this.tokens = limits.burst;
+  }
+
+  /** Replaces the limits; the budget restarts full. */
+  configure(limits: RequestLimits): void {
+    this.limits = limits;
+    this.tokens = limits.burst;
+    this.refilledAt = Date.now();
+    this.pump();
+  }
+
+  /** The limits in force. */
+  get current(): Readonly<RequestLimits> {
+    return this.limits;
+  }
+
+  /** Makes every lookup that has not yet sent wait until `ms` from now (a 429's advice). */
+  pauseFor(ms: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms);
+  }
+
+  /**
+   * Waits for a concurrency slot and a budget token, then takes both.
+   * Rejects with `signal.reason` if `signal` aborts first.
+   */
+  acquire(signal?: AbortSignal): Promise<Slot> {
+    signal?.throwIfAborted();
+    return new Promise<Slot>((resolve, reject) => {
+      const onAbort = () => {
+        const i = this.waiters.indexOf(grant);
+        if (i >= 0) this.waiters.splice(i, 1);
+        reject(signal!.reason);
+      };
+      const grant = () => {
+        signal?.removeEventListener("abort", onAbort);
+        this.active++;
+        this.tokens--;
+        let released = false;
+        resolve({
+          release: () => {
+            if (released) return;
+            released = true;
+            this.active--;
+            this.pump();
+          },
+        });
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.waiters.push(grant);
+      this.pump();
+    });
+  }
+
+  private refill(now: number): void {
+    const rate = this.limits.requestsPerInterval / this.limits.intervalMs;
+    this.tokens = Math.min(this.limits.burst, this.tokens + (now - this.refilledAt) * rate);
+    this.refilledAt = now;
+  }
+
+  /** Grants what can be granted now and sets a timer for the rest. */
+  private pump(): void {
+    const now = Date.now();
+    this.refill(now);
+    while (this.waiters.length > 0 && this.active < this.limits.maxConcurrency && this.tokens >= 1 && now >= this.pausedUntil) {
+      this.waiters.shift()!();
+    }
+    if (this.waiters.length === 0 || this.timer || this.active >= this.limits.maxConcurrency) return;
+    const rate = this.limits.requestsPerInterval / this.limits.intervalMs;
+    const wait = Math.max(this.pausedUntil - now, this.tokens >= 1 ? 0 : Math.ceil((1 - this.tokens) / rate), 1);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.pump();
+    }, wait);
+  }
+}
+
+/** The limiter every lookup in this process shares. */
+export const requestLimiter = new RequestLimiter();
+
+/**
+ * Sets the process-wide request limits. Give only what you want to change;
+ * the rest keeps its current value. Throws `RangeError` on a value that is
+ * not a positive whole number.
+ */
+export function configureRequestLimits(limits: Partial<RequestLimits>): void {
+  const next = { ...requestLimiter.current, ...limits };
+  for (const [k, v] of Object.entries(next)) {
+    if (!Number.isInteger(v) || v < 1) throw new RangeError(`${k} must be a whole number > 0; got ${String(v)}`);
+  }
+  requestLimiter.configure(next);
+}

@@ -1,0 +1,106 @@
+/**
+ * The dynamic provider's implementation, loaded inside the provider process
+ * by the small serialized object in `dynamicProvider.ts`. It adapts the
+ * engine's calls to {@link getTurnKey} and holds the credentials read from
+ * the stack's configuration, which therefore never become resource inputs and
+ * never reach the state.
+ */
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { getTurnKey } from "./client";
+import { TurnKeyInputError } from "./errors";
+import { engineDebugLogger } from "./engineLog";
+import { type IdField, validateId } from "./ids";
+import type { CredentialSource } from "./settings";
+
+/** Inputs of a `TurnKeyLookup` as the engine passes them. */
+export interface TurnKeyLookupInputs {
+  accountId?: string;
+  keyId?: string;
+}
+
+/** Outputs of a `TurnKeyLookup`: the key's fields and the ids it was looked up by. */
+export interface TurnKeyLookupOutputs {
+  accountId: string;
+  keyId: string;
+  name: string;
+  uid: string;
+  created: string;
+  modified: string;
+}
+
+/** Stack configuration keys read in `configure`, named as `@pulumi/cloudflare` names them. */
+export const CONFIG_KEYS = {
+  apiToken: "cloudflare:apiToken",
+  apiKey: "cloudflare:apiKey",
+  email: "cloudflare:email",
+  baseUrl: "cloudflare:baseUrl",
+  userAgentOperatorSuffix: "cloudflare:userAgentOperatorSuffix",
+} as const;
+
+let stackConfig: CredentialSource = {};
+
+/** Reads credentials and the base URL from the stack's configuration. */
+export async function configure(req: dynamic.ConfigureRequest): Promise<void> {
+  const get = (key: string): string | undefined => {
+    const v: unknown = req.config.get(key);
+    return typeof v === "string" ? v : undefined;
+  };
+  stackConfig = {
+    apiToken: get(CONFIG_KEYS.apiToken),
+    apiKey: get(CONFIG_KEYS.apiKey),
+    email: get(CONFIG_KEYS.email),
+    baseUrl: get(CONFIG_KEYS.baseUrl),
+    userAgentOperatorSuffix: get(CONFIG_KEYS.userAgentOperatorSuffix),
+  };
+}
+
+/** Validates the ids, so a bad one fails `pulumi preview` before any request. */
+export async function check(_olds: unknown, news: TurnKeyLookupInputs): Promise<dynamic.CheckResult<TurnKeyLookupInputs>> {
+  const failures: dynamic.CheckFailure[] = [];
+  for (const field of ["accountId", "keyId"] as const satisfies readonly IdField[]) {
+    try {
+      validateId(field, news[field]);
+    } catch (err) {
+      if (!(err instanceof TurnKeyInputError)) throw err;
+      failures.push({ property: field, reason: err.message });
+    }
+  }
+  return { inputs: news, failures };
+}
+
+/** Looks the key up; the engine calls this in preview, update and refresh. */
+export async function read(id: string, props: TurnKeyLookupInputs): Promise<dynamic.ReadResult<TurnKeyLookupOutputs>> {
+  const keyId = props.keyId ?? id;
+  if (keyId !== id) {
+    throw new TurnKeyInputError("keyId", `keyId ${JSON.stringify(keyId)} does not match the resource id ${JSON.stringify(id)}.`);
+  }
+  const key = await getTurnKey(
+    { accountId: props.accountId, keyId },
+    // Within one provider process every lookup of the same key shares one
+    // request and its result: a preview that reads a key 50 times sends one GET.
+    { ...stackConfig, cache: true, logger: engineDebugLogger() },
+  );
+  return {
+    id: key.keyId,
+    props: { accountId: key.accountId, keyId: key.keyId, name: key.name, uid: key.uid, created: key.created, modified: key.modified },
+  };
+}
+
+/** Nothing ever changes: the lookup's outputs follow the key, found by `read`. */
+export async function diff(): Promise<dynamic.DiffResult> {
+  return { changes: false };
+}
+
+/** A lookup never creates a key; this is reached only if the engine is asked to create one (e.g. by `import`). */
+export async function create(): Promise<dynamic.CreateResult> {
+  throw new TurnKeyInputError(
+    "keyId",
+    "TurnKeyLookup only reads an existing TURN key and never creates one; construct it with new TurnKeyLookup(...), " +
+      "which registers it as a read of the key id (pulumi import is not supported for dynamic providers).",
+  );
+}
+
+/** Forgets the lookup; the key in Cloudflare is never touched. */
+export async function remove(): Promise<void> {
+  return;
+}

@@ -1,0 +1,33 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+/** This package's name. */
+export const PACKAGE_NAME = "pulumi-cloudflare-turn-lookup";
+
+let version: string | undefined;
+
+/** This package's version, read once from its package.json (found by walking up, so source and build agree). */
+export function packageVersion(): string {
+  if (version === undefined) {
+    version = "0.0.0";
+    for (let dir = __dirname; ; dir = path.dirname(dir)) {
+      const file = path.join(dir, "package.json");
+      if (fs.existsSync(file)) {
+        const pkg = JSON.parse(fs.readFileSync(file, "utf8")) as { name?: string; version?: string };
+        if (pkg.name === PACKAGE_NAME && pkg.version) {
+          version = pkg.version;
+          break;
+        }
+      }
+      if (path.dirname(dir) === dir) break;
+    }
+  }
+  return version;
+}
+
+/** The User-Agent: package and version, Node.js version, then the operator's suffix if any. */
+export function userAgent(operatorSuffix?: string): string {
+  const base = `${PACKAGE_NAME}/${packageVersion()} node/${process.versions.node}`;
+  const suffix = operatorSuffix?.replace(/[\x00-\x1f\x7f]/g, "").trim();
+  return suffix ? `${base} ${suffix}` : base;
+}
