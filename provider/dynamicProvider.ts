@@ -2,35 +2,27 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type * as host from "./providerHost";
 
 /**
+ * Loads the provider's implementation inside the provider process. It is
+ * resolved from the program's directory, where the stack installed this
+ * package (or, inside this package's own repository, the package itself).
+ */
+function loadHost(): typeof host {
+  const { createRequire } = require("node:module") as typeof import("node:module");
+  return createRequire(`${process.cwd()}/`)("pulumi-cloudflare-turn-lookup/provider-host") as typeof host;
+}
+
+/**
  * The object the Pulumi SDK serializes into every `TurnKeyLookup`'s
  * `__provider` input (and so into the state). It must stay tiny and hold no
- * secret: each method only loads the real implementation, by package name,
- * inside the provider process. Nothing at module level may be referenced
- * here, or the serializer would capture it by value.
+ * secret: each method only loads the real implementation inside the provider
+ * process. Nothing else at module level may be referenced here, or the
+ * serializer would capture it by value.
  */
 export const turnKeyProvider: dynamic.ResourceProvider = {
-  async configure(req) {
-    const impl: typeof host = require("pulumi-cloudflare-turn-lookup/provider-host");
-    return impl.configure(req);
-  },
-  async check(olds, news) {
-    const impl: typeof host = require("pulumi-cloudflare-turn-lookup/provider-host");
-    return impl.check(olds, news);
-  },
-  async diff() {
-    const impl: typeof host = require("pulumi-cloudflare-turn-lookup/provider-host");
-    return impl.diff();
-  },
-  async read(id, props) {
-    const impl: typeof host = require("pulumi-cloudflare-turn-lookup/provider-host");
-    return impl.read(id, props);
-  },
-  async create() {
-    const impl: typeof host = require("pulumi-cloudflare-turn-lookup/provider-host");
-    return impl.create();
-  },
-  async delete() {
-    const impl: typeof host = require("pulumi-cloudflare-turn-lookup/provider-host");
-    return impl.remove();
-  },
+  configure: (req) => loadHost().configure(req),
+  check: (olds, news) => loadHost().check(olds, news),
+  diff: () => loadHost().diff(),
+  read: (id, props) => loadHost().read(id, props),
+  create: () => loadHost().create(),
+  delete: () => loadHost().remove(),
 };

@@ -57,13 +57,10 @@ export async function httpGet(
   signal: AbortSignal,
   dispatcher: Dispatcher = sharedDispatcher(),
 ): Promise<HttpResponse> {
-  const res = await dispatcher.request({
-    origin: url.origin,
-    path: url.pathname,
-    method: "GET",
-    headers,
+  const res = await untilAborted(
+    dispatcher.request({ origin: url.origin, path: url.pathname, method: "GET", headers, signal }),
     signal,
-  });
+  );
   const declared = Number(res.headers["content-length"]);
   if (declared > MAX_BODY_BYTES) {
     res.body.destroy();
@@ -80,4 +77,17 @@ export async function httpGet(
     chunks.push(chunk);
   }
   return { status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks, size).toString("utf8") };
+}
+
+/** `promise`, or a rejection with `signal.reason` as soon as `signal` aborts, whichever comes first. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (v) => (signal.removeEventListener("abort", onAbort), resolve(v)),
+      (e: unknown) => (signal.removeEventListener("abort", onAbort), reject(e)),
+    );
+  });
 }

@@ -134,6 +134,10 @@ function header(res: HttpResponse, name: string, secrets: readonly string[]): st
 function describeIssues(issues: readonly { path: PropertyKey[]; message: string }[]): string {
   return issues
     .slice(0, 3)
-    .map((i) => (i.path.length ? `${i.path.map(String).join(".")}: ${i.message}` : i.message))
+    .map((i) => {
+      const where = i.path.map(String).join(".");
+      if (/received undefined$/.test(i.message)) return `${where || "value"} is missing`;
+      return where ? `${where}: ${i.message}` : i.message;
+    })
     .join("; ");
 }

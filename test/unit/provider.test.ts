@@ -1,0 +1,150 @@
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningEmulator, startEmulator } from "../../emulator";
+import { turnKeyProvider } from "../../provider/dynamicProvider";
+import { TurnKeyInputError, TurnKeyNotFoundError } from "../../provider/errors";
+import * as host from "../../provider/providerHost";
+import { ACCOUNT_ID, CANARY_TOKEN, KEY_ID, OTHER_KEY_ID } from "../support/ids";
+import { installPacked } from "../support/packed";
+import { ProviderProcess, serializeProvider } from "../support/providerProcess";
+
+const SEEDED = { accountId: ACCOUNT_ID, uid: KEY_ID, name: "production-realtime-app", created: "2024-05-01T10:00:00Z", modified: "2024-05-02T11:00:00Z" };
+const OUTPUTS = { accountId: ACCOUNT_ID, keyId: KEY_ID, name: SEEDED.name, uid: KEY_ID, created: SEEDED.created, modified: SEEDED.modified };
+const MAX_SERIALIZED_BYTES = 4096;
+
+let emulator: RunningEmulator;
+beforeAll(async () => {
+  emulator = await startEmulator({ token: CANARY_TOKEN, seed: { keys: [SEEDED] } });
+});
+afterAll(() => emulator.close());
+
+function configRequest(values: Record<string, string>) {
+  return { config: { get: (k: string) => values[k], require: (k: string) => values[k]! } } as unknown as Parameters<typeof host.configure>[0];
+}
+
+describe("provider host (in process)", () => {
+  it("check accepts well-formed ids and names each malformed one", async () => {
+    expect(await host.check({}, { accountId: ACCOUNT_ID, keyId: KEY_ID })).toEqual({ inputs: { accountId: ACCOUNT_ID, keyId: KEY_ID }, failures: [] });
+    const { failures } = await host.check({}, { accountId: "abc1", keyId: "../x" });
+    expect(failures!.map((f) => f.property)).toEqual(["accountId", "keyId"]);
+    expect(failures![0]!.reason).toContain('"abc1" has 4 characters');
+    expect(failures![1]!.reason).toContain('the character "."');
+    expect(emulator.requests).toHaveLength(0);
+  });
+
+  it("read uses the stack config's token and base URL and returns the key's fields", async () => {
+    await host.configure(configRequest({ "cloudflare:apiToken": CANARY_TOKEN, "cloudflare:baseUrl": emulator.url }));
+    const result = await host.read(KEY_ID, { accountId: ACCOUNT_ID, keyId: KEY_ID });
+    expect(result).toEqual({ id: KEY_ID, props: OUTPUTS });
+    expect(JSON.stringify(result)).not.toContain(CANARY_TOKEN);
+    // The same key again is served from the process-wide cache.
+    await host.read(KEY_ID, { accountId: ACCOUNT_ID, keyId: KEY_ID });
+    expect(emulator.requests.filter((r) => r.method === "GET")).toHaveLength(1);
+  });
+
+  it("read of a missing key fails with TurnKeyNotFoundError, never an empty result", async () => {
+    await expect(host.read(OTHER_KEY_ID, { accountId: ACCOUNT_ID, keyId: OTHER_KEY_ID })).rejects.toBeInstanceOf(TurnKeyNotFoundError);
+  });
+
+  it("read refuses a key id that differs from the resource id", async () => {
+    await expect(host.read(KEY_ID, { accountId: ACCOUNT_ID, keyId: OTHER_KEY_ID })).rejects.toBeInstanceOf(TurnKeyInputError);
+  });
+
+  it("create refuses, delete and diff change nothing and send nothing", async () => {
+    const before = emulator.requests.length;
+    await expect(host.create()).rejects.toThrow(/only reads an existing TURN key/);
+    await expect(host.remove()).resolves.toBeUndefined();
+    await expect(host.diff()).resolves.toEqual({ changes: false });
+    expect(emulator.requests.length).toBe(before);
+  });
+});
+
+describe("the serialized provider", () => {
+  it("is under 4 KB and holds no credential when imported by relative path", async () => {
+    process.env.CLOUDFLARE_API_TOKEN = CANARY_TOKEN;
+    try {
+      const text = await serializeProvider(turnKeyProvider);
+      expect(text.length).toBeLessThan(MAX_SERIALIZED_BYTES);
+      expect(text).toContain("pulumi-cloudflare-turn-lookup/provider-host");
+      expect(text).not.toContain(CANARY_TOKEN);
+    } finally {
+      delete process.env.CLOUDFLARE_API_TOKEN;
+    }
+  });
+});
+
+describe("the provider through the real dynamic-provider gRPC server", () => {
+  let dir: string;
+  let provider: ProviderProcess;
+  let installedText: string;
+  let relativeText: string;
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "turn-lookup-grpc-"));
+    installPacked(dir);
+    // Serialize as a stack that installed the package does: from its node_modules.
+    fs.writeFileSync(
+      path.join(dir, "serialize.js"),
+      `const pulumi = require("@pulumi/pulumi");
+       const { turnKeyProvider } = require("pulumi-cloudflare-turn-lookup");
+       pulumi.runtime.serializeFunction(() => turnKeyProvider, { allowSecrets: true }).then((sf) => process.stdout.write(sf.text));`,
+    );
+    installedText = execFileSync(process.execPath, ["serialize.js"], { cwd: dir, encoding: "utf8" });
+    relativeText = await serializeProvider(turnKeyProvider);
+    provider = await ProviderProcess.start(dir);
+    await provider.configure({ "cloudflare:apiToken": CANARY_TOKEN, "cloudflare:baseUrl": emulator.url });
+  });
+  afterAll(async () => {
+    await provider?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("serializes to under 4 KB from the installed package too", () => {
+    expect(installedText.length).toBeGreaterThan(100);
+    expect(installedText.length).toBeLessThan(MAX_SERIALIZED_BYTES);
+    expect(installedText).toContain("pulumi-cloudflare-turn-lookup/provider-host");
+  });
+
+  it("Read returns the key's fields with __provider kept, for both serializations", async () => {
+    emulator.reset();
+    for (const text of [installedText, relativeText]) {
+      const result = await provider.read(KEY_ID, { accountId: ACCOUNT_ID, keyId: KEY_ID, __provider: text });
+      expect(result.id).toBe(KEY_ID);
+      expect(result.props).toEqual({ ...OUTPUTS, __provider: text });
+    }
+    // Two deserialized providers, one process: still one GET for the key.
+    expect(emulator.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`GET /client/v4/accounts/${ACCOUNT_ID}/calls/turn_keys/${KEY_ID}`]);
+    expect(emulator.requests[0]!.headers.authorization).toBe("[redacted]");
+  });
+
+  it("Check reports malformed ids before any request", async () => {
+    emulator.reset();
+    const failures = await provider.check({ accountId: ACCOUNT_ID, keyId: "2a95132c15732412d22c1476fa83f27/", __provider: installedText });
+    expect(failures).toHaveLength(1);
+    expect(failures[0]!.property).toBe("keyId");
+    expect(failures[0]!.reason).toContain('the character "/"');
+    expect(emulator.requests).toHaveLength(0);
+  });
+
+  it("Read of a missing key fails with our message", async () => {
+    const err = await provider.read(OTHER_KEY_ID, { accountId: ACCOUNT_ID, keyId: OTHER_KEY_ID, __provider: installedText }).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).message).toContain("TURN key not found");
+    expect((err as Error).message).toContain(OTHER_KEY_ID);
+    expect((err as Error).message).toContain("HTTP 404");
+  });
+
+  it("logs each retry with its reason to the engine, never the credential", async () => {
+    const fresh = "00000000000000000000000000000001";
+    emulator.store.put({ accountId: ACCOUNT_ID, uid: fresh, name: "retried" });
+    emulator.addFaults([{ path: `/accounts/${ACCOUNT_ID}/calls/turn_keys/${fresh}`, steps: [{ status: 503, body: "busy", headers: { "retry-after-ms": "10" } }] }]);
+    const result = await provider.read(fresh, { accountId: ACCOUNT_ID, keyId: fresh, __provider: installedText });
+    expect(result.props.name).toBe("retried");
+    await new Promise((r) => setTimeout(r, 200));
+    expect(provider.logs.some((l) => l.includes("retrying GET") && l.includes("HTTP 503") && l.includes(fresh))).toBe(true);
+    expect([...provider.logs, provider.output.text].join("\n")).not.toContain(CANARY_TOKEN);
+  });
+});
