@@ -1,6 +1,12 @@
+import * as path from "node:path";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
+  resolve: {
+    // Program tests import the examples as written; in this repository the
+    // package they import is the source next to them.
+    alias: { "pulumi-cloudflare-turn-lookup": path.resolve(__dirname, "provider/index.ts") },
+  },
   test: {
     include: ["test/**/*.test.ts"],
     testTimeout: 30_000,

@@ -1,6 +1,6 @@
 module github.com/pulumi-cloudflare-turn-lookup/tools/pulumi-language-nodejs
 
-go 1.21
+go 1.24
 
 tool github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs
 
