@@ -184,7 +184,7 @@ async function runLookup(lookup: PreparedLookup, cache: boolean, signal?: AbortS
   let last: CloudflareApiError | undefined;
   try {
     for (let attempt = 1; ; attempt++) {
-      const slot = await requestLimiter.acquire(deadline.signal);
+      const slot = await requestLimiter.acquire(deadline.signal, attempt > 1);
       if (attempt === 1) startDeadline();
       let response: HttpResponse | undefined;
       let failure: { error: CloudflareApiError; retryable: boolean; waitMs?: number };
@@ -204,12 +204,13 @@ async function runLookup(lookup: PreparedLookup, cache: boolean, signal?: AbortS
           return key;
         }
         failure = { ...meaning, waitMs: serverRetryDelayMs(response.headers) };
-        if (response.status === 429) requestLimiter.pauseFor(failure.waitMs ?? backoffDelayMs(attempt));
       }
       last = failure!.error;
       if (!failure!.retryable || attempt > lookup.maxRetries) throw last;
       const wait = failure!.waitMs ?? backoffDelayMs(attempt);
       if (Date.now() + wait >= deadlineAt) throw last;
+      // Rate limits are per user: every lookup in the process waits it out together.
+      if (last.status === 429) requestLimiter.pauseFor(wait);
       lookup.logger?.(
         `retrying GET ${lookup.url.pathname} in ${wait} ms (attempt ${attempt + 1} of ${lookup.maxRetries + 1}): ${reasonOf(last)}`,
       );
@@ -270,7 +271,7 @@ function timeoutError(lookup: PreparedLookup, last: CloudflareApiError | undefin
 
 /** A short reason for logs: the status and Cloudflare's codes, or the connection error. */
 function reasonOf(err: CloudflareApiError): string {
-  if (err.status === undefined) return err.message.split(". ")[0]!;
+  if (err.status === undefined) return err.summary;
   const codes = err.errors.map((e) => e.code).join(", ");
   return `HTTP ${err.status}${codes ? ` (Cloudflare error ${codes})` : ""}`;
 }

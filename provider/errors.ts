@@ -74,6 +74,8 @@ export class CloudflareApiError extends TurnKeyLookupError {
   readonly keyId: string;
   /** How many HTTP requests the lookup sent in all. */
   readonly attempts: number;
+  /** What went wrong, in a few words: the message without ids, status or advice. */
+  readonly summary: string;
 
   /** Builds the message from `details`; see {@link CloudflareApiErrorDetails}. */
   constructor(details: CloudflareApiErrorDetails) {
@@ -84,6 +86,7 @@ export class CloudflareApiError extends TurnKeyLookupError {
     this.accountId = details.accountId;
     this.keyId = details.keyId;
     this.attempts = details.attempts ?? 1;
+    this.summary = details.summary;
   }
 }
 

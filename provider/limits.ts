@@ -65,9 +65,11 @@ export class RequestLimiter {
 
   /**
    * Waits for a concurrency slot and a budget token, then takes both.
+   * A `retry` goes to the front of the queue: a lookup that has already
+   * waited out a failure is not sent behind every lookup that arrived since.
    * Rejects with `signal.reason` if `signal` aborts first.
    */
-  acquire(signal?: AbortSignal): Promise<Slot> {
+  acquire(signal?: AbortSignal, retry = false): Promise<Slot> {
     signal?.throwIfAborted();
     return new Promise<Slot>((resolve, reject) => {
       const onAbort = () => {
@@ -90,7 +92,8 @@ export class RequestLimiter {
         });
       };
       signal?.addEventListener("abort", onAbort, { once: true });
-      this.waiters.push(grant);
+      if (retry) this.waiters.unshift(grant);
+      else this.waiters.push(grant);
       this.pump();
     });
   }

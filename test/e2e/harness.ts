@@ -1,0 +1,124 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { REPO, installPacked } from "../support/packed";
+
+const HOW_TO_GET_THE_CLI =
+  "the Pulumi CLI was not found: run `npm run pulumi -- version` once (it builds the CLI from Go modules into a cache), or put `pulumi` on PATH";
+
+/**
+ * The directory of the Pulumi CLI, or `undefined` (the suite then skips).
+ * Never builds it: `.ci/run` does that before the tests. With CI=true a
+ * missing CLI is an error, so CI can never pass without the engine tests.
+ */
+export function findCliDir(): string | undefined {
+  const r = spawnSync(process.execPath, [path.join(REPO, "scripts/pulumi.mjs"), "--find"], { encoding: "utf8" });
+  const dir = r.status === 0 ? r.stdout.trim() : undefined;
+  if (!dir) {
+    if (process.env.CI === "true") throw new Error(`CI=true and ${HOW_TO_GET_THE_CLI}`);
+    console.warn(`Skipping the end-to-end suite: ${HOW_TO_GET_THE_CLI}.`);
+  }
+  return dir;
+}
+
+/** What one CLI command did. */
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * A stack project in a temporary directory, with this package installed from
+ * its `npm pack` tarball, a local file backend and a throwaway passphrase.
+ */
+export class Workspace {
+  /** Everything every command printed, for leak scans. */
+  readonly transcript: string[] = [];
+  readonly backendDir: string;
+  private readonly env: NodeJS.ProcessEnv;
+
+  constructor(
+    readonly dir: string,
+    cliDir: string,
+  ) {
+    this.backendDir = path.join(dir, ".state");
+    fs.mkdirSync(this.backendDir, { recursive: true });
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PATH: `${cliDir}${path.delimiter}${process.env.PATH}`,
+      PULUMI_BACKEND_URL: `file://${this.backendDir}`,
+      PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
+      PULUMI_HOME: path.join(dir, ".pulumi-home"),
+      PULUMI_SKIP_UPDATE_CHECK: "true",
+      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+      PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
+    };
+    // The stack's config is the only source of credentials in these tests.
+    for (const k of Object.keys(env)) if (k.startsWith("CLOUDFLARE_")) delete env[k];
+    this.env = env;
+  }
+
+  /**
+   * Creates a project named `name` from `program` (an index.ts) and installs
+   * the packed package into its own node_modules, as a user would.
+   */
+  static create(name: string, program: string, cliDir: string): Workspace {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `turn-lookup-e2e-${name}-`));
+    fs.copyFileSync(program, path.join(dir, "index.ts"));
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${name}\nruntime: nodejs\nmain: index.ts\n`);
+    fs.writeFileSync(
+      path.join(dir, "tsconfig.json"),
+      JSON.stringify({ compilerOptions: { strict: true, target: "ES2022", module: "commonjs", esModuleInterop: true, skipLibCheck: true }, files: ["index.ts"] }),
+    );
+    installPacked(dir, { typescript: "5.9.3", "@types/node": "^20.19.0" });
+    return new Workspace(dir, cliDir);
+  }
+
+  /** Runs `pulumi <args> --non-interactive`. */
+  run(args: string[]): CliResult {
+    const r = spawnSync("pulumi", [...args, "--non-interactive"], { cwd: this.dir, env: this.env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    const result = { code: r.status ?? -1, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
+    this.transcript.push(result.stdout, result.stderr);
+    return result;
+  }
+
+  /** Runs a command that must succeed; returns its stdout. */
+  ok(args: string[]): string {
+    const r = this.run(args);
+    if (r.code !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${r.code}:\n${r.stdout}\n${r.stderr}`);
+    return r.stdout;
+  }
+
+  /** Creates and selects a stack with the given config (keys in `secrets` are set as secrets). */
+  initStack(stack: string, config: Record<string, string>, secrets: Record<string, string> = {}): void {
+    this.ok(["stack", "init", stack]);
+    for (const [k, v] of Object.entries(config)) this.ok(["config", "set", k, v]);
+    for (const [k, v] of Object.entries(secrets)) this.ok(["config", "set", "--secret", k, v]);
+  }
+
+  /** Every file the local backend wrote, as text. */
+  backendFiles(): { file: string; text: string }[] {
+    const out: { file: string; text: string }[] = [];
+    const walk = (d: string) => {
+      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+        const p = path.join(d, e.name);
+        if (e.isDirectory()) walk(p);
+        else out.push({ file: p, text: readMaybeGzip(p) });
+      }
+    };
+    walk(this.backendDir);
+    return out;
+  }
+
+  remove(): void {
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+function readMaybeGzip(file: string): string {
+  const buf = fs.readFileSync(file);
+  if (buf[0] === 0x1f && buf[1] === 0x8b) return execFileSync("gzip", ["-dc", file], { encoding: "utf8" });
+  return buf.toString("utf8");
+}
