@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -70,32 +70,44 @@ export class Workspace {
     fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${name}\nruntime: nodejs\nmain: index.ts\n`);
     fs.writeFileSync(
       path.join(dir, "tsconfig.json"),
-      JSON.stringify({ compilerOptions: { strict: true, target: "ES2022", module: "commonjs", esModuleInterop: true, skipLibCheck: true }, files: ["index.ts"] }),
+      JSON.stringify({ compilerOptions: { strict: true, target: "ES2022", module: "nodenext", moduleResolution: "nodenext", esModuleInterop: true, skipLibCheck: true }, files: ["index.ts"] }),
     );
     installPacked(dir, { typescript: "5.9.3", "@types/node": "^20.19.0" });
     return new Workspace(dir, cliDir);
   }
 
-  /** Runs `pulumi <args> --non-interactive`. */
-  run(args: string[]): CliResult {
-    const r = spawnSync("pulumi", [...args, "--non-interactive"], { cwd: this.dir, env: this.env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-    const result = { code: r.status ?? -1, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
-    this.transcript.push(result.stdout, result.stderr);
-    return result;
+  /**
+   * Runs `pulumi <args> --non-interactive`. Asynchronous, so that an emulator
+   * running in the test's own process keeps answering meanwhile. Output is
+   * kept for leak scans unless `record` is false (for deliberate secret reads).
+   */
+  run(args: string[], { record = true } = {}): Promise<CliResult> {
+    return new Promise((resolve, reject) => {
+      const child = spawn("pulumi", [...args, "--non-interactive"], { cwd: this.dir, env: this.env });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+      child.on("error", reject);
+      child.on("close", (code) => {
+        if (record) this.transcript.push(stdout, stderr);
+        resolve({ code: code ?? -1, stdout, stderr });
+      });
+    });
   }
 
   /** Runs a command that must succeed; returns its stdout. */
-  ok(args: string[]): string {
-    const r = this.run(args);
+  async ok(args: string[]): Promise<string> {
+    const r = await this.run(args);
     if (r.code !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${r.code}:\n${r.stdout}\n${r.stderr}`);
     return r.stdout;
   }
 
   /** Creates and selects a stack with the given config (keys in `secrets` are set as secrets). */
-  initStack(stack: string, config: Record<string, string>, secrets: Record<string, string> = {}): void {
-    this.ok(["stack", "init", stack]);
-    for (const [k, v] of Object.entries(config)) this.ok(["config", "set", k, v]);
-    for (const [k, v] of Object.entries(secrets)) this.ok(["config", "set", "--secret", k, v]);
+  async initStack(stack: string, config: Record<string, string>, secrets: Record<string, string> = {}): Promise<void> {
+    await this.ok(["stack", "init", stack]);
+    for (const [k, v] of Object.entries(config)) await this.ok(["config", "set", k, v]);
+    for (const [k, v] of Object.entries(secrets)) await this.ok(["config", "set", "--secret", k, v]);
   }
 
   /** Every file the local backend wrote, as text. */

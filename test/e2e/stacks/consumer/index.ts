@@ -20,15 +20,27 @@ const recorder: pulumi.dynamic.ResourceProvider = {
   },
 };
 
+interface ConsumerArgs {
+  turnKeyUid: pulumi.Input<string>;
+  turnKeyName: pulumi.Input<string>;
+  turnKeyCreated: pulumi.Input<string>;
+  turnKeyModified: pulumi.Input<string>;
+}
+
 class Consumer extends pulumi.dynamic.Resource {
   declare readonly turnKeyUid: pulumi.Output<string>;
   declare readonly turnKeyName: pulumi.Output<string>;
-  constructor(name: string, args: { turnKeyUid: pulumi.Input<string>; turnKeyName: pulumi.Input<string> }) {
+  constructor(name: string, args: ConsumerArgs) {
     super(recorder, name, args, undefined, "test", "Consumer");
   }
 }
 
-const consumer = new Consumer("consumer", { turnKeyUid: key.uid, turnKeyName: key.name });
+const consumer = new Consumer("consumer", {
+  turnKeyUid: key.uid,
+  turnKeyName: key.name,
+  turnKeyCreated: key.created,
+  turnKeyModified: key.modified,
+});
 
 export const name = key.name;
 export const uid = key.uid;

@@ -1,0 +1,179 @@
+// End to end under the real Pulumi engine: the CLI built from Go modules,
+// the Node.js language host, the real dynamic-provider process, and the
+// emulator as Cloudflare. Stacks install this package from its npm pack
+// tarball, as users do.
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningEmulator, startEmulator } from "../../emulator";
+import { ACCOUNT_ID, CANARY_TOKEN, KEY_ID, OTHER_KEY_ID } from "../support/ids";
+import { REPO } from "../support/packed";
+import { Workspace, findCliDir } from "./harness";
+
+const cliDir = findCliDir();
+// The engine's marker for a value not known until update.
+const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const LOOKUP_TYPE = "pulumi-nodejs:dynamic/cloudflare:TurnKeyLookup";
+const SEEDED = { accountId: ACCOUNT_ID, uid: KEY_ID, name: "production-realtime-app", created: "2024-05-01T10:00:00Z", modified: "2024-05-02T11:00:00Z" };
+const E2E_TIMEOUT = 240_000;
+
+interface PreviewStep {
+  op: string;
+  urn: string;
+  newState?: { type: string; id?: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> };
+}
+
+let emulator: RunningEmulator;
+
+function mutatingRequests() {
+  return emulator.requests.filter((r) => r.method !== "GET");
+}
+
+describe.skipIf(!cliDir)("under the real Pulumi engine", () => {
+  beforeAll(async () => {
+    emulator = await startEmulator({ token: CANARY_TOKEN, seed: { keys: [SEEDED] } });
+  });
+  afterAll(() => emulator?.close());
+
+  describe("a test stack: preview, up, refresh, up, destroy", () => {
+    let ws: Workspace;
+    beforeAll(async () => {
+      ws = Workspace.create("turn-consumer", path.join(REPO, "test/e2e/stacks/consumer/index.ts"), cliDir!);
+      await ws.initStack("dev", { accountId: ACCOUNT_ID, keyId: KEY_ID, "cloudflare:baseUrl": emulator.url }, { "cloudflare:apiToken": CANARY_TOKEN });
+      emulator.reset();
+    }, E2E_TIMEOUT);
+    afterAll(() => ws?.remove());
+
+    it("preview knows the key's fields, and the consumer's planned inputs carry the real uid, from one GET", async () => {
+      const preview = JSON.parse(await ws.ok(["preview", "--json"])) as { steps: PreviewStep[] };
+      const reads = preview.steps.filter((s) => s.newState?.type === LOOKUP_TYPE);
+      expect(reads).toHaveLength(4);
+      for (const step of reads) {
+        // Read, not created: the engine asks the provider to read key KEY_ID.
+        expect(step.op).toBe("read");
+        expect(step.newState!.id).toBe(KEY_ID);
+        expect(step.newState!.inputs).toMatchObject({ accountId: ACCOUNT_ID, keyId: KEY_ID });
+      }
+      // The preview's JSON leaves out the read's outputs, so a consumer of all
+      // four shows them: each is a real value in its planned inputs, not an unknown.
+      const consumer = preview.steps.find((s) => s.newState?.type === "pulumi-nodejs:dynamic/test:Consumer")!;
+      expect(consumer.op).toBe("create");
+      const { __provider, ...planned } = consumer.newState!.inputs!;
+      expect(planned).toEqual({ turnKeyUid: KEY_ID, turnKeyName: SEEDED.name, turnKeyCreated: SEEDED.created, turnKeyModified: SEEDED.modified });
+      expect(JSON.stringify(planned)).not.toContain(UNKNOWN_VALUE);
+      // Four lookups of one key in one provider process: one request.
+      expect(emulator.requests.map((r) => r.method)).toEqual(["GET"]);
+    }, E2E_TIMEOUT);
+
+    it("up exports the looked-up values", async () => {
+      await ws.ok(["up", "--yes", "--skip-preview"]);
+      const outputs = JSON.parse(await ws.ok(["stack", "output", "--json"]));
+      expect(outputs).toEqual({
+        name: SEEDED.name,
+        uid: KEY_ID,
+        created: SEEDED.created,
+        modified: SEEDED.modified,
+        consumerUid: KEY_ID,
+        consumerName: SEEDED.name,
+      });
+    }, E2E_TIMEOUT);
+
+    it("after a rename, refresh and up follow the key, and so does the consumer", async () => {
+      const renamed = emulator.store.rename(ACCOUNT_ID, KEY_ID, "renamed-realtime-app")!;
+      await ws.ok(["refresh", "--yes", "--skip-preview"]);
+      const state = JSON.parse(await ws.ok(["stack", "export"])) as { deployment: { resources: { type: string; outputs: Record<string, unknown> }[] } };
+      const lookups = state.deployment.resources.filter((r) => r.type === LOOKUP_TYPE);
+      expect(lookups.map((r) => r.outputs.name)).toEqual(Array(4).fill("renamed-realtime-app"));
+      expect(lookups[0]!.outputs.modified).toBe(renamed.modified);
+
+      await ws.ok(["up", "--yes", "--skip-preview"]);
+      const outputs = JSON.parse(await ws.ok(["stack", "output", "--json"]));
+      expect(outputs.name).toBe("renamed-realtime-app");
+      expect(outputs.modified).toBe(renamed.modified);
+      expect(outputs.consumerName).toBe("renamed-realtime-app");
+    }, E2E_TIMEOUT);
+
+    it("keeps the credential out of the state, the backend and the CLI output; __provider stays under 4 KB", async () => {
+      const exported = await ws.ok(["stack", "export"]);
+      expect(exported).not.toContain(CANARY_TOKEN);
+      const resources = (JSON.parse(exported) as { deployment: { resources: { type: string; inputs: Record<string, unknown> }[] } }).deployment.resources;
+      const lookups = resources.filter((x) => x.type === LOOKUP_TYPE);
+      expect(lookups).toHaveLength(4);
+      for (const r of lookups) {
+        const provider = r.inputs.__provider as string;
+        expect(provider.length).toBeGreaterThan(100);
+        expect(provider.length).toBeLessThan(4096);
+        expect(Object.keys(r.inputs).sort()).toEqual(["__provider", "accountId", "keyId"]);
+      }
+      // Even decrypted, the token is only where the engine keeps the stack's
+      // config (as an encrypted secret input of the default provider), never in a lookup.
+      const decrypted = JSON.parse((await ws.run(["stack", "export", "--show-secrets"], { record: false })).stdout) as {
+        deployment: { resources: { type: string }[] };
+      };
+      const holders = decrypted.deployment.resources.filter((r) => JSON.stringify(r).includes(CANARY_TOKEN)).map((r) => r.type);
+      expect(holders).toEqual(["pulumi:providers:pulumi-nodejs"]);
+
+      const files = ws.backendFiles();
+      expect(files.length).toBeGreaterThan(0);
+      for (const f of files) expect(f.text, f.file).not.toContain(CANARY_TOKEN);
+      expect(ws.transcript.join("\n")).not.toContain(CANARY_TOKEN);
+    }, E2E_TIMEOUT);
+
+    it("destroy forgets the lookups; Cloudflare saw only GETs the whole time", async () => {
+      await ws.ok(["destroy", "--yes", "--skip-preview"]);
+      expect(emulator.store.get(ACCOUNT_ID, KEY_ID)?.name).toBe("renamed-realtime-app");
+      expect(emulator.requests.length).toBeGreaterThan(0);
+      expect(mutatingRequests()).toEqual([]);
+      expect(ws.transcript.join("\n")).not.toContain(CANARY_TOKEN);
+    }, E2E_TIMEOUT);
+  });
+
+  describe("the quickstart example, and failure paths", () => {
+    let ws: Workspace;
+    beforeAll(() => {
+      ws = Workspace.create("turn-quickstart", path.join(REPO, "examples/quickstart/index.ts"), cliDir!);
+    }, E2E_TIMEOUT);
+    afterAll(() => ws?.remove());
+
+    it("the quickstart exports the key's four fields", async () => {
+      emulator.store.put(SEEDED);
+      await ws.initStack("quickstart", { accountId: ACCOUNT_ID, keyId: KEY_ID, "cloudflare:baseUrl": emulator.url }, { "cloudflare:apiToken": CANARY_TOKEN });
+      await ws.ok(["up", "--yes", "--skip-preview"]);
+      expect(JSON.parse(await ws.ok(["stack", "output", "--json"]))).toEqual({ name: SEEDED.name, uid: KEY_ID, created: SEEDED.created, modified: SEEDED.modified });
+      await ws.ok(["destroy", "--yes", "--skip-preview"]);
+    }, E2E_TIMEOUT);
+
+    const failures: { label: string; config: () => Record<string, string>; token?: string; expected: string[] }[] = [
+      {
+        label: "an unknown key",
+        config: () => ({ accountId: ACCOUNT_ID, keyId: OTHER_KEY_ID, "cloudflare:baseUrl": emulator.url }),
+        expected: ["TURN key not found", OTHER_KEY_ID, ACCOUNT_ID, "HTTP 404", "cf-ray"],
+      },
+      {
+        label: "a wrong token",
+        config: () => ({ accountId: ACCOUNT_ID, keyId: KEY_ID, "cloudflare:baseUrl": emulator.url }),
+        token: "wrong-token-0123456789",
+        expected: ["Cloudflare refused the credential", "HTTP 401", "Cloudflare error 10000: Authentication error", "Calls Read"],
+      },
+      {
+        label: "a malformed key id",
+        config: () => ({ accountId: ACCOUNT_ID, keyId: "../../user/tokens", "cloudflare:baseUrl": emulator.url }),
+        expected: ["keyId must be 32 lowercase hexadecimal characters", '"../../user/tokens"', "it could change the request URL"],
+      },
+      {
+        label: "the emulator down",
+        config: () => ({ accountId: ACCOUNT_ID, keyId: KEY_ID, "cloudflare:baseUrl": "http://127.0.0.1:9/client/v4" }),
+        expected: ["Could not reach the Cloudflare API at http://127.0.0.1:9", "ECONNREFUSED", KEY_ID],
+      },
+    ];
+    it.each(failures)("preview fails with our message for $label, and nothing is changed", async ({ label, config, token, expected }) => {
+      emulator.reset();
+      const stack = label.replace(/\W+/g, "-");
+      await ws.initStack(stack, config(), { "cloudflare:apiToken": token ?? CANARY_TOKEN });
+      const r = await ws.run(["preview"]);
+      expect(r.code).not.toBe(0);
+      for (const text of expected) expect(r.stdout + r.stderr).toContain(text);
+      expect(mutatingRequests()).toEqual([]);
+      expect(ws.transcript.join("\n")).not.toContain(CANARY_TOKEN);
+    }, E2E_TIMEOUT);
+  });
+});
