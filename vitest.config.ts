@@ -9,6 +9,7 @@ export default defineConfig({
   },
   test: {
     include: ["test/**/*.test.ts"],
+    setupFiles: ["test/support/canaryScan.ts"],
     testTimeout: 30_000,
     hookTimeout: 120_000,
     // Each file in its own process: the client's process-wide limiter and cache start fresh.

@@ -1,0 +1,104 @@
+// Property-based: whatever the ids and whatever the server answers, the
+// client returns a valid TurnKey or throws one of our errors, before its
+// deadline, and never sends a malformed id.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { TurnKeyInputError, TurnKeyLookupError, getTurnKey } from "../../provider/lookupClient";
+import { ACCOUNT_ID, CANARY_TOKEN, KEY_ID } from "../support/ids";
+import { RESULT, type Reply, envelope, mockApi } from "../support/mockApi";
+
+const ID = /^[0-9a-f]{32}$/;
+
+/** Strings that look like ids, nearly ids, or anything at all. */
+const idLike = fc.oneof(
+  fc.stringMatching(/^[0-9a-f]{32}$/),
+  fc.stringMatching(/^[0-9a-fA-F./?#%\s-]{28,36}$/),
+  fc.string({ unit: "grapheme", maxLength: 40 }),
+  fc.string({ unit: "binary", maxLength: 40 }),
+  fc.constantFrom("..", "../../user/tokens", `${KEY_ID}/`, `${KEY_ID}?x=1`, `${KEY_ID}#`, "%2e%2e", `${KEY_ID.slice(0, 31)}\u0430`, ""),
+);
+
+describe("ids", () => {
+  it("only 32 lowercase hex ids are sent; anything else is a TurnKeyInputError before any request", async () => {
+    await fc.assert(
+      fc.asyncProperty(idLike, idLike, async (accountId, keyId) => {
+        const { agent, seen } = mockApi([{ status: 200, body: envelope({ ...RESULT, uid: keyId }) }]);
+        const outcome = await getTurnKey({ accountId, keyId }, { apiToken: CANARY_TOKEN, env: {}, dispatcher: agent, maxRetries: 0 }).then(
+          (v) => v,
+          (e: unknown) => e,
+        );
+        await agent.close();
+        if (ID.test(accountId) && ID.test(keyId)) {
+          expect(outcome).toMatchObject({ accountId, keyId, uid: keyId });
+          expect(seen).toHaveLength(1);
+          expect(seen[0]!.path).toBe(`/client/v4/accounts/${accountId}/calls/turn_keys/${keyId}`);
+        } else {
+          expect(outcome).toBeInstanceOf(TurnKeyInputError);
+          expect(["accountId", "keyId"]).toContain((outcome as TurnKeyInputError).field);
+          expect(seen).toHaveLength(0);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+/** Arbitrary JSON-ish values, and bodies that are close to right. */
+const jsonValue = fc.jsonValue({ maxDepth: 3 });
+const body = fc.oneof(
+  jsonValue,
+  fc.string({ maxLength: 200 }),
+  fc.record({ success: fc.boolean(), errors: fc.anything(), messages: fc.anything(), result: fc.oneof(jsonValue, fc.constant(RESULT)) }, { requiredKeys: [] }),
+  fc.record({
+    success: fc.constant(true),
+    result: fc.record({ uid: fc.oneof(fc.constant(KEY_ID), fc.string()), name: fc.anything(), created: fc.oneof(fc.constant(RESULT.created), fc.string()), modified: fc.anything() }, { requiredKeys: [] }),
+  }),
+  fc.constant(envelope(RESULT)),
+);
+const reply: fc.Arbitrary<Reply> = fc.record({
+  status: fc.oneof(fc.constantFrom(200, 200, 201, 204, 301, 400, 401, 403, 404, 408, 409, 429, 500, 502, 503), fc.integer({ min: 200, max: 599 })),
+  body,
+  headers: fc.record(
+    {
+      "content-type": fc.constantFrom("application/json", "application/json; charset=utf-8", "text/html", "application/problem+json", ""),
+      "retry-after": fc.constantFrom("0", "1", "abc", "-5", "Wed, 21 Oct 2015 07:28:00 GMT"),
+      "retry-after-ms": fc.constantFrom("0", "5", "nan"),
+      location: fc.constant("https://elsewhere.example/"),
+    },
+    { requiredKeys: [] },
+  ),
+});
+
+describe("server responses", () => {
+  it("any sequence of answers ends in a valid TurnKey or one of our errors, within the deadline", async () => {
+    const timeoutMs = 2_000;
+    await fc.assert(
+      fc.asyncProperty(fc.array(reply, { minLength: 1, maxLength: 3 }), fc.integer({ min: 0, max: 2 }), async (replies, maxRetries) => {
+        const { agent, seen } = mockApi(replies);
+        const started = Date.now();
+        const outcome = await getTurnKey(
+          { accountId: ACCOUNT_ID, keyId: KEY_ID },
+          { apiToken: CANARY_TOKEN, env: {}, dispatcher: agent, maxRetries, timeoutMs },
+        ).then(
+          (v) => v,
+          (e: unknown) => e,
+        );
+        const elapsed = Date.now() - started;
+        await agent.close();
+        expect(elapsed).toBeLessThan(timeoutMs + 500);
+        expect(seen.length).toBeGreaterThanOrEqual(1);
+        expect(seen.length).toBeLessThanOrEqual(maxRetries + 1);
+        expect(seen.every((r) => r.method === "GET")).toBe(true);
+        if (outcome instanceof Error) {
+          expect(outcome).toBeInstanceOf(TurnKeyLookupError);
+          expect(outcome.message).not.toContain(CANARY_TOKEN);
+        } else {
+          expect(outcome).toMatchObject({ accountId: ACCOUNT_ID, keyId: KEY_ID, uid: KEY_ID });
+          expect(typeof (outcome as { name: unknown }).name).toBe("string");
+          expect(Number.isNaN(Date.parse((outcome as { created: string }).created))).toBe(false);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  }, 120_000);
+});
