@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import type { Dispatcher } from "undici";
 import {
   CloudflareApiError,
@@ -15,20 +14,7 @@ import { requestLimiter } from "./limits";
 import { redactSecrets } from "./redact";
 import { type LookupIdentity, interpretResponse } from "./response";
 import { backoffDelayMs, isTransientNetworkError, networkErrorCode, serverRetryDelayMs } from "./retry";
-import {
-  type CredentialSource,
-  DEFAULT_MAX_RETRIES,
-  DEFAULT_TIMEOUT_MS,
-  ENV,
-  authHeaders,
-  credentialsFromEnv,
-  firstSet,
-  parseBaseUrl,
-  positiveInteger,
-  resolveCredential,
-  secretsOf,
-} from "./settings";
-import { userAgent } from "./userAgent";
+import { type CredentialSource, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS, ENV, firstSet, positiveInteger, resolveConnection } from "./settings";
 
 /** A Cloudflare Calls TURN key, as the lookup returns it. */
 export interface TurnKey {
@@ -78,13 +64,14 @@ export interface GetTurnKeyOptions extends CredentialSource {
 
 /** A fully checked lookup, ready to send. */
 interface PreparedLookup extends LookupIdentity {
-  readonly url: URL;
-  readonly headers: Record<string, string>;
+  readonly origin: string;
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string>>;
   readonly timeoutMs: number;
   readonly maxRetries: number;
   readonly dispatcher: Dispatcher | undefined;
   readonly logger: ((message: string) => void) | undefined;
-  /** Identifies lookups that may share a request: same URL and same credential. */
+  /** Identifies lookups that may share a request: same origin, path and credential. */
   readonly shareKey: string;
 }
 
@@ -127,41 +114,29 @@ export function clearTurnKeyCache(): void {
 
 function prepareLookup(ref: TurnKeyRef, options: GetTurnKeyOptions): PreparedLookup {
   const env = options.env ?? process.env;
-  const fromEnv = credentialsFromEnv(env);
-  const credential = resolveCredential([options, fromEnv]);
-  const secrets = secretsOf(credential);
+  const connection = resolveConnection(options, env);
   let accountId: string, keyId: string;
   try {
     accountId = validateId("accountId", ref?.accountId ?? firstSet(env[ENV.accountId]));
     keyId = validateId("keyId", ref?.keyId);
   } catch (err) {
     // The message quotes the bad id; a credential pasted there by mistake must not be shown.
-    if (err instanceof TurnKeyInputError) throw new TurnKeyInputError(err.field, redactSecrets(err.message, secrets));
+    if (err instanceof TurnKeyInputError) throw new TurnKeyInputError(err.field, redactSecrets(err.message, connection.secrets));
     throw err;
   }
-  const base = parseBaseUrl(firstSet(options.baseUrl, fromEnv.baseUrl));
-  const timeoutMs = positiveInteger("timeoutMs", options.timeoutMs, DEFAULT_TIMEOUT_MS);
-  const maxRetries = positiveInteger("maxRetries", options.maxRetries, DEFAULT_MAX_RETRIES, true);
-  const url = new URL(base.href);
-  url.pathname = `${base.pathname}/accounts/${accountId}/calls/turn_keys/${keyId}`;
-  const credentialId = createHash("sha256")
-    .update(JSON.stringify(credential))
-    .digest("hex");
+  const path = `${connection.basePath}/accounts/${accountId}/calls/turn_keys/${keyId}`;
   return {
     accountId,
     keyId,
-    secrets,
-    url,
-    headers: {
-      ...authHeaders(credential),
-      accept: "application/json",
-      "user-agent": userAgent(firstSet(options.userAgentOperatorSuffix, fromEnv.userAgentOperatorSuffix)),
-    },
-    timeoutMs,
-    maxRetries,
+    secrets: connection.secrets,
+    origin: connection.origin,
+    path,
+    headers: connection.headers,
+    timeoutMs: positiveInteger("timeoutMs", options.timeoutMs, DEFAULT_TIMEOUT_MS),
+    maxRetries: positiveInteger("maxRetries", options.maxRetries, DEFAULT_MAX_RETRIES, true),
     dispatcher: options.dispatcher,
     logger: options.logger,
-    shareKey: `${url.href}\n${credentialId}`,
+    shareKey: `${connection.id}\n${path}`,
   };
 }
 
@@ -189,7 +164,7 @@ async function runLookup(lookup: PreparedLookup, cache: boolean, signal?: AbortS
       let response: HttpResponse | undefined;
       let failure: { error: CloudflareApiError; retryable: boolean; waitMs?: number };
       try {
-        response = await httpGet(lookup.url, lookup.headers, deadline.signal, lookup.dispatcher);
+        response = await httpGet(lookup.origin, lookup.path, lookup.headers, deadline.signal, lookup.dispatcher);
       } catch (err) {
         if (deadline.signal.aborted) throw deadline.signal.reason;
         failure = classifyThrown(err, lookup, attempt);
@@ -212,7 +187,7 @@ async function runLookup(lookup: PreparedLookup, cache: boolean, signal?: AbortS
       // Rate limits are per user: every lookup in the process waits it out together.
       if (last.status === 429) requestLimiter.pauseFor(wait);
       lookup.logger?.(
-        `retrying GET ${lookup.url.pathname} in ${wait} ms (attempt ${attempt + 1} of ${lookup.maxRetries + 1}): ${reasonOf(last)}`,
+        `retrying GET ${lookup.path} in ${wait} ms (attempt ${attempt + 1} of ${lookup.maxRetries + 1}): ${reasonOf(last)}`,
       );
       await sleep(wait, deadline.signal);
     }
@@ -248,7 +223,7 @@ function classifyThrown(err: unknown, lookup: PreparedLookup, attempt: number): 
     retryable: isTransientNetworkError(err),
     error: new CloudflareConnectionError({
       ...base,
-      summary: `Could not reach the Cloudflare API at ${lookup.url.origin} (${detail})`,
+      summary: `Could not reach the Cloudflare API at ${lookup.origin} (${detail})`,
       hint: tls
         ? "The TLS handshake or certificate check failed; check baseUrl and any proxy in between"
         : "Check the network and baseUrl (cloudflare:baseUrl / CLOUDFLARE_BASE_URL)",

@@ -52,42 +52,30 @@ export function sharedDispatcher(): Dispatcher {
  * with `signal.reason` when `signal` aborts, including mid-body.
  */
 export async function httpGet(
-  url: URL,
-  headers: Record<string, string>,
+  origin: string,
+  path: string,
+  headers: Readonly<Record<string, string>>,
   signal: AbortSignal,
   dispatcher: Dispatcher = sharedDispatcher(),
 ): Promise<HttpResponse> {
-  const res = await untilAborted(
-    dispatcher.request({ origin: url.origin, path: url.pathname, method: "GET", headers, signal }),
-    signal,
-  );
+  const res = await dispatcher.request({ origin, path, method: "GET", headers, signal });
   const declared = Number(res.headers["content-length"]);
   if (declared > MAX_BODY_BYTES) {
     res.body.destroy();
     throw new BodyTooLargeError(res.statusCode, res.headers);
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of res.body as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) {
-      res.body.destroy();
-      throw new BodyTooLargeError(res.statusCode, res.headers);
-    }
-    chunks.push(chunk);
-  }
-  return { status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks, size).toString("utf8") };
-}
-
-/** `promise`, or a rejection with `signal.reason` as soon as `signal` aborts, whichever comes first. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (v) => (signal.removeEventListener("abort", onAbort), resolve(v)),
-      (e: unknown) => (signal.removeEventListener("abort", onAbort), reject(e)),
-    );
+  const body = await new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    res.body.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        res.body.destroy();
+        reject(new BodyTooLargeError(res.statusCode, res.headers));
+      } else chunks.push(chunk);
+    });
+    res.body.on("end", () => resolve(Buffer.concat(chunks, size).toString("utf8")));
+    res.body.on("error", reject);
   });
+  return { status: res.statusCode, headers: res.headers, body };
 }

@@ -31,13 +31,13 @@ const MAX_ERRORS_SHOWN = 5;
  * whether another attempt could help.
  */
 export function interpretResponse(res: HttpResponse, who: LookupIdentity, attempts: number): Interpretation {
-  const rayId = header(res, "cf-ray", who.secrets);
-  const base = { accountId: who.accountId, keyId: who.keyId, status: res.status, rayId, attempts };
+  // Failures only: a successful lookup skips sanitizing headers it never shows.
+  const base = () => ({ accountId: who.accountId, keyId: who.keyId, status: res.status, rayId: header(res, "cf-ray", who.secrets), attempts });
   const fail = (error: CloudflareApiError, retryable = false): Interpretation => ({ ok: false, error, retryable });
   const malformed = (problem: string) =>
     fail(
       new CloudflareResponseError({
-        ...base,
+        ...base(),
         summary: `Cloudflare's response to the TURN key lookup is not the documented shape: ${problem}`,
         hint: "Check baseUrl points at the Cloudflare API (or a faithful emulator); if it does, report this with the cf-ray id",
       }),
@@ -49,20 +49,23 @@ export function interpretResponse(res: HttpResponse, who: LookupIdentity, attemp
   }
 
   const json = parseJson(res.body);
-  const errors = readErrors(json, who.secrets);
-  if (res.status < 200 || res.status >= 300) return fail(errorForStatus(res.status, { ...base, errors }, json), isRetryableStatus(res.status));
+  if (res.status < 200 || res.status >= 300) {
+    return fail(errorForStatus(res.status, { ...base(), errors: readErrors(json, who.secrets) }, json), isRetryableStatus(res.status));
+  }
 
-  const contentType = header(res, "content-type", who.secrets);
-  if (!contentType || !/^application\/([a-z.+-]+\+)?json\b/i.test(contentType)) {
-    return malformed(`content type ${contentType ? JSON.stringify(contentType) : "missing"}, expected application/json`);
+  const contentType = res.headers["content-type"];
+  if (typeof contentType !== "string" || !/^application\/([a-z.+-]+\+)?json\b/i.test(contentType)) {
+    const shown = header(res, "content-type", who.secrets);
+    return malformed(`content type ${shown ? JSON.stringify(shown) : "missing"}, expected application/json`);
   }
   if (json === undefined) return malformed(res.body.length === 0 ? "an empty body" : "a body that is not valid JSON");
   const envelope = envelopeSchema.safeParse(json);
   if (!envelope.success) return malformed(`the envelope ${describeIssues(envelope.error.issues)}`);
   if (!envelope.data.success) {
+    const errors = readErrors(json, who.secrets);
     return fail(
       new CloudflareApiError({
-        ...base,
+        ...base(),
         errors,
         summary: "Cloudflare answered the TURN key lookup with success: false",
         hint: errors.length === 0 ? "The response named no error" : undefined,

@@ -1,4 +1,6 @@
+import { createHash } from "node:crypto";
 import { TurnKeyInputError } from "./errors";
+import { userAgent } from "./userAgent";
 
 /** Cloudflare's public API base. */
 export const DEFAULT_BASE_URL = "https://api.cloudflare.com/client/v4";
@@ -151,4 +153,49 @@ function checkHeaderValue(field: string, value: string): string {
 function nonEmpty(value: string | undefined): string | undefined {
   const trimmed = value?.trim();
   return trimmed ? trimmed : undefined;
+}
+
+/** Where and how requests go: resolved once per distinct set of options. */
+export interface Connection {
+  /** The API's origin, e.g. `https://api.cloudflare.com`. */
+  readonly origin: string;
+  /** The API's path prefix, without a trailing slash, e.g. `/client/v4`. */
+  readonly basePath: string;
+  /** Credential, Accept and User-Agent headers. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The credential's secrets, to keep out of messages. */
+  readonly secrets: readonly string[];
+  /** Identifies origin and credential without containing the credential. */
+  readonly id: string;
+}
+
+const MAX_CACHED_CONNECTIONS = 32;
+const connections = new Map<string, Connection>();
+
+/**
+ * Resolves credential, base URL and headers from explicit options, then the
+ * environment. Memoized, so that a hot loop of lookups does not parse URLs
+ * and hash credentials on every call; a bad setting still throws every time.
+ */
+export function resolveConnection(options: CredentialSource, env: NodeJS.ProcessEnv): Connection {
+  const fromEnv = credentialsFromEnv(env);
+  const memoKey = JSON.stringify([options.apiToken, options.apiKey, options.email, options.baseUrl, options.userAgentOperatorSuffix, fromEnv]);
+  const known = connections.get(memoKey);
+  if (known) return known;
+  const credential = resolveCredential([options, fromEnv]);
+  const base = parseBaseUrl(firstSet(options.baseUrl, fromEnv.baseUrl));
+  const connection: Connection = {
+    origin: base.origin,
+    basePath: base.pathname,
+    headers: {
+      ...authHeaders(credential),
+      accept: "application/json",
+      "user-agent": userAgent(firstSet(options.userAgentOperatorSuffix, fromEnv.userAgentOperatorSuffix)),
+    },
+    secrets: secretsOf(credential),
+    id: createHash("sha256").update(JSON.stringify([base.origin, credential])).digest("hex"),
+  };
+  if (connections.size >= MAX_CACHED_CONNECTIONS) connections.clear();
+  connections.set(memoKey, connection);
+  return connection;
 }

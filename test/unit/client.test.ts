@@ -329,8 +329,10 @@ describe("getTurnKey: sharing, cache, deadline and abort", () => {
 
   it("a lookup that outlives its deadline is CloudflareTimeoutError", async () => {
     const { agent } = mockApi([{ status: 200, body: envelope(RESULT) }]);
-    // A dispatcher that never answers: only the deadline can end the lookup.
-    const hanging = { request: () => new Promise(() => undefined) } as unknown as typeof agent;
+    // A dispatcher that never answers, until aborted as undici does: only the deadline can end the lookup.
+    const hanging = {
+      request: (opts: { signal: AbortSignal }) => new Promise((_, reject) => opts.signal.addEventListener("abort", () => reject(opts.signal.reason))),
+    } as unknown as typeof agent;
     const err = await getTurnKey({ accountId: ACCOUNT_ID, keyId: KEY_ID }, { apiToken: CANARY_TOKEN, env: {}, dispatcher: hanging, timeoutMs: 200 }).catch(
       (e: unknown) => e,
     );
