@@ -13,16 +13,19 @@ function loadHost(): typeof host {
 
 /**
  * The object the Pulumi SDK serializes into every `TurnKeyLookup`'s
- * `__provider` input (and so into the state). It must stay tiny and hold no
- * secret: each method only loads the real implementation inside the provider
- * process. Nothing else at module level may be referenced here, or the
- * serializer would capture it by value.
+ * `__provider` input (and so twice into the state, as input and output). It
+ * must stay small and hold no secret: each method only loads the real
+ * implementation inside the provider process, and nothing else at module
+ * level may be referenced here, or the serializer would capture it by value.
+ *
+ * A read of an existing object only ever meets `configure`, `check` and
+ * `read`. `create` is there to refuse with a clear message; there is no
+ * `delete`, so the provider process treats one as "forget", and no `diff`,
+ * which reads never use.
  */
 export const turnKeyProvider: dynamic.ResourceProvider = {
   configure: (req) => loadHost().configure(req),
   check: (olds, news) => loadHost().check(olds, news),
-  diff: () => loadHost().diff(),
   read: (id, props) => loadHost().read(id, props),
   create: () => loadHost().create(),
-  delete: () => loadHost().remove(),
 };

@@ -86,11 +86,6 @@ export async function read(id: string, props: TurnKeyLookupInputs): Promise<dyna
   };
 }
 
-/** Nothing ever changes: the lookup's outputs follow the key, found by `read`. */
-export async function diff(): Promise<dynamic.DiffResult> {
-  return { changes: false };
-}
-
 /** A lookup never creates a key; this is reached only if the engine is asked to create one (e.g. by `import`). */
 export async function create(): Promise<dynamic.CreateResult> {
   throw new TurnKeyInputError(
@@ -100,7 +95,3 @@ export async function create(): Promise<dynamic.CreateResult> {
   );
 }
 
-/** Forgets the lookup; the key in Cloudflare is never touched. */
-export async function remove(): Promise<void> {
-  return;
-}

@@ -10,7 +10,7 @@ import {
 import type { HttpResponse } from "./http";
 import { sanitizeServerText } from "./redact";
 import { isRetryableStatus } from "./retry";
-import { envelopeSchema, errorsOnlySchema, type TurnKeyResult, turnKeyResultSchema } from "./schema";
+import { envelopeSchema, errorsOnlySchema, successSchema, type TurnKeyResult, turnKeyResultSchema } from "./schema";
 
 /** What one HTTP response means for the lookup. */
 export type Interpretation =
@@ -59,6 +59,9 @@ export function interpretResponse(res: HttpResponse, who: LookupIdentity, attemp
     return malformed(`content type ${shown ? JSON.stringify(shown) : "missing"}, expected application/json`);
   }
   if (json === undefined) return malformed(res.body.length === 0 ? "an empty body" : "a body that is not valid JSON");
+  // The common case in one pass; anything else gets the detailed diagnosis below.
+  const whole = successSchema.safeParse(json);
+  if (whole.success && whole.data.result.uid === who.keyId) return { ok: true, result: whole.data.result };
   const envelope = envelopeSchema.safeParse(json);
   if (!envelope.success) return malformed(`the envelope ${describeIssues(envelope.error.issues)}`);
   if (!envelope.data.success) {

@@ -27,6 +27,9 @@ export const turnKeyResultSchema = z.object({
   modified: z.iso.datetime({ offset: true }),
 });
 
+/** A successful lookup's whole body, checked in one pass (the common case). */
+export const successSchema = envelopeSchema.extend({ success: z.literal(true), result: turnKeyResultSchema });
+
 /** The parsed `result` of a successful lookup. */
 export type TurnKeyResult = z.infer<typeof turnKeyResultSchema>;
 

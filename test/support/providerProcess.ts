@@ -60,6 +60,11 @@ export class ProviderProcess {
     return new ProviderProcess(child, client, sink, output);
   }
 
+  /** The provider process's pid. */
+  get pid(): number {
+    return this.child.pid!;
+  }
+
   /** What the provider logged to the engine. */
   get logs(): readonly string[] {
     return this.sink.logs;

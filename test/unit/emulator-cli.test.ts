@@ -1,13 +1,12 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ACCOUNT_ID, CANARY_TOKEN, KEY_ID } from "../support/ids";
-import { REPO } from "../support/packed";
+import { type EmulatorProcess, startEmulatorProcess } from "../support/emulatorProcess";
 
 describe("cloudflare-turn-emulator (the bin)", () => {
-  let child: ChildProcess;
+  let emulator: EmulatorProcess;
   let url: string;
   let dir: string;
   const auth = { authorization: `Bearer ${CANARY_TOKEN}` };
@@ -22,18 +21,11 @@ describe("cloudflare-turn-emulator (the bin)", () => {
         faults: [{ path: `/accounts/${ACCOUNT_ID}/calls/turn_keys/${KEY_ID}`, method: "GET", steps: [{ status: 503, body: "warming up" }] }],
       }),
     );
-    child = spawn(process.execPath, [path.join(REPO, "dist/emulator/cli.js"), "--port", "0", "--token", CANARY_TOKEN, "--seed", seed], { stdio: ["ignore", "pipe", "pipe"] });
-    url = await new Promise<string>((resolve, reject) => {
-      let out = "";
-      child.stdout!.on("data", (d: Buffer) => {
-        out += d.toString();
-        if (out.includes("\n")) resolve(out.split("\n")[0]!);
-      });
-      child.once("exit", (code) => reject(new Error(`emulator exited ${code}`)));
-    });
+    emulator = await startEmulatorProcess(["--token", CANARY_TOKEN, "--seed", seed]);
+    url = emulator.url;
   });
   afterAll(() => {
-    child.kill();
+    emulator.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -66,7 +58,7 @@ describe("cloudflare-turn-emulator (the bin)", () => {
   });
 
   it("takes fault scripts and reports requests, without credentials, through its admin API", async () => {
-    const admin = url.replace(/\/client\/v4$/, "/__admin");
+    const admin = emulator.admin;
     await fetch(`${admin}/requests`, { method: "DELETE" });
     const armed = await fetch(`${admin}/faults`, {
       method: "POST",
