@@ -158,7 +158,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   const admin = async (method: string, path: string, req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const reply = (status: number, body: unknown) => {
-      res.writeHead(status, { "content-type": "application/json" });
+      // Admin calls are rare and come between bursts of API traffic: closing
+      // the connection spares the caller a stale keep-alive socket.
+      res.writeHead(status, { "content-type": "application/json", connection: "close" });
       res.end(JSON.stringify(body));
     };
     try {

@@ -8,6 +8,7 @@ import {
   TurnKeyLookupAbortedError,
   TurnKeyLookupError,
 } from "./errors";
+import { Cancellation, sleep } from "./cancellation";
 import { BodyTooLargeError, type HttpResponse, MAX_BODY_BYTES, httpGet } from "./http";
 import { validateId } from "./ids";
 import { requestLimiter } from "./limits";
@@ -142,31 +143,31 @@ function prepareLookup(ref: TurnKeyRef, options: GetTurnKeyOptions): PreparedLoo
 
 /** The retry loop: attempts, waits and the deadline, for one shared lookup. */
 async function runLookup(lookup: PreparedLookup, cache: boolean, signal?: AbortSignal): Promise<TurnKey> {
-  // One controller ends everything the lookup is waiting on: the deadline or
-  // the caller's signal, whichever comes first. The deadline starts once the
-  // lookup holds its first slot: time queued behind other lookups for the
+  // One cancellation ends everything the lookup is waiting on: the deadline
+  // or the caller's signal, whichever comes first. The deadline starts once
+  // the lookup holds its first slot: time queued behind other lookups for the
   // shared budget is not this lookup's to lose.
-  const deadline = new AbortController();
-  const onCallerAbort = () => deadline.abort(new CallerAbort());
+  const cancel = new Cancellation();
+  const onCallerAbort = () => cancel.cancel(new CallerAbort());
   if (signal?.aborted) throw abortedError(lookup, signal);
   signal?.addEventListener("abort", onCallerAbort, { once: true });
   let timer: NodeJS.Timeout | undefined;
   let deadlineAt = Infinity;
   const startDeadline = () => {
     deadlineAt = Date.now() + lookup.timeoutMs;
-    timer = setTimeout(() => deadline.abort(new DeadlineError()), lookup.timeoutMs);
+    timer = setTimeout(() => cancel.cancel(new DeadlineError()), lookup.timeoutMs);
   };
   let last: CloudflareApiError | undefined;
   try {
     for (let attempt = 1; ; attempt++) {
-      const slot = await requestLimiter.acquire(deadline.signal, attempt > 1);
+      const slot = await requestLimiter.acquire(cancel, attempt > 1);
       if (attempt === 1) startDeadline();
       let response: HttpResponse | undefined;
       let failure: { error: CloudflareApiError; retryable: boolean; waitMs?: number };
       try {
-        response = await httpGet(lookup.origin, lookup.path, lookup.headers, deadline.signal, lookup.dispatcher);
+        response = await httpGet(lookup.origin, lookup.path, lookup.headers, cancel, lookup.dispatcher);
       } catch (err) {
-        if (deadline.signal.aborted) throw deadline.signal.reason;
+        if (cancel.cancelled) throw cancel.reason;
         failure = classifyThrown(err, lookup, attempt);
       } finally {
         slot.release();
@@ -189,7 +190,7 @@ async function runLookup(lookup: PreparedLookup, cache: boolean, signal?: AbortS
       lookup.logger?.(
         `retrying GET ${lookup.path} in ${wait} ms (attempt ${attempt + 1} of ${lookup.maxRetries + 1}): ${reasonOf(last)}`,
       );
-      await sleep(wait, deadline.signal);
+      await sleep(wait, cancel);
     }
   } catch (err) {
     if (err instanceof DeadlineError) throw timeoutError(lookup, last);
@@ -263,21 +264,6 @@ function abortedError(lookup: LookupIdentity, signal: AbortSignal): TurnKeyLooku
 /** Abort reasons of the lookup's own controller. */
 class DeadlineError extends Error {}
 class CallerAbort extends Error {}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const t = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal.reason);
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-}
 
 /** `true` if `err` is one of this package's errors. */
 export function isTurnKeyLookupError(err: unknown): err is TurnKeyLookupError {

@@ -1,4 +1,5 @@
 import type { Dispatcher } from "undici";
+import type { Cancellation } from "./cancellation";
 
 /** Largest response body read; a larger one is aborted mid-read, never buffered. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -47,35 +48,55 @@ export function sharedDispatcher(): Dispatcher {
 
 /**
  * Sends one GET and reads the body up to {@link MAX_BODY_BYTES}. Redirects are
- * never followed (undici's `request` does not), so a credential never goes to
- * another origin. Rejects with undici's own errors on network failure and
- * with `signal.reason` when `signal` aborts, including mid-body.
+ * never followed (undici's dispatch does not), so a credential never goes to
+ * another origin. Rejects with undici's own errors on network failure, and
+ * with the cancellation's reason as soon as `cancel` fires, including
+ * mid-body. Uses undici's handler API directly: no stream per response.
  */
-export async function httpGet(
+export function httpGet(
   origin: string,
   path: string,
   headers: Readonly<Record<string, string>>,
-  signal: AbortSignal,
+  cancel: Cancellation,
   dispatcher: Dispatcher = sharedDispatcher(),
 ): Promise<HttpResponse> {
-  const res = await dispatcher.request({ origin, path, method: "GET", headers, signal });
-  const declared = Number(res.headers["content-length"]);
-  if (declared > MAX_BODY_BYTES) {
-    res.body.destroy();
-    throw new BodyTooLargeError(res.statusCode, res.headers);
-  }
-  const body = await new Promise<string>((resolve, reject) => {
+  return new Promise<HttpResponse>((resolve, reject) => {
+    let controller: Dispatcher.DispatchController | undefined;
+    let status = 0;
+    let responseHeaders: HttpResponse["headers"] = {};
     const chunks: Buffer[] = [];
     let size = 0;
-    res.body.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        res.body.destroy();
-        reject(new BodyTooLargeError(res.statusCode, res.headers));
-      } else chunks.push(chunk);
+    const stop = cancel.onCancel((reason) => {
+      controller?.abort(reason instanceof Error ? reason : new Error(String(reason)));
+      reject(reason);
     });
-    res.body.on("end", () => resolve(Buffer.concat(chunks, size).toString("utf8")));
-    res.body.on("error", reject);
+    const tooLarge = (c: Dispatcher.DispatchController) => c.abort(new BodyTooLargeError(status, responseHeaders));
+    dispatcher.dispatch(
+      { origin, path, method: "GET", headers },
+      {
+        onRequestStart(c) {
+          controller = c;
+          if (cancel.cancelled) c.abort(cancel.reason instanceof Error ? cancel.reason : new Error("cancelled"));
+        },
+        onResponseStart(c, statusCode, h) {
+          status = statusCode;
+          responseHeaders = h;
+          if (Number(h["content-length"]) > MAX_BODY_BYTES) tooLarge(c);
+        },
+        onResponseData(c, chunk) {
+          size += chunk.length;
+          if (size > MAX_BODY_BYTES) tooLarge(c);
+          else chunks.push(chunk);
+        },
+        onResponseEnd() {
+          stop();
+          resolve({ status, headers: responseHeaders, body: Buffer.concat(chunks, size).toString("utf8") });
+        },
+        onResponseError(_c, err) {
+          stop();
+          reject(err);
+        },
+      },
+    );
   });
-  return { status: res.statusCode, headers: res.headers, body };
 }

@@ -10,4 +10,4 @@
 export * from "./lookupClient";
 export { TurnKeyLookup, type TurnKeyLookupArgs } from "./turnKeyLookup";
 export { turnKeyProvider } from "./dynamicProvider";
-export { CONFIG_KEYS, type TurnKeyLookupInputs, type TurnKeyLookupOutputs } from "./providerHost";
+export { CONFIG_KEYS, LIMIT_CONFIG_KEYS, type TurnKeyLookupInputs, type TurnKeyLookupOutputs } from "./providerHost";

@@ -5,6 +5,8 @@
  * that every waiting lookup backs off together.
  */
 
+import type { Cancellation } from "./cancellation";
+
 /** Tunable limits; see {@link configureRequestLimits}. */
 export interface RequestLimits {
   /** Most requests in flight at once in this process. Default 16. */
@@ -67,18 +69,13 @@ export class RequestLimiter {
    * Waits for a concurrency slot and a budget token, then takes both.
    * A `retry` goes to the front of the queue: a lookup that has already
    * waited out a failure is not sent behind every lookup that arrived since.
-   * Rejects with `signal.reason` if `signal` aborts first.
+   * Rejects with the cancellation's reason if `cancel` fires first.
    */
-  acquire(signal?: AbortSignal, retry = false): Promise<Slot> {
-    signal?.throwIfAborted();
+  acquire(cancel?: Cancellation, retry = false): Promise<Slot> {
+    if (cancel?.cancelled) return Promise.reject(cancel.reason);
     return new Promise<Slot>((resolve, reject) => {
-      const onAbort = () => {
-        const i = this.waiters.indexOf(grant);
-        if (i >= 0) this.waiters.splice(i, 1);
-        reject(signal!.reason);
-      };
       const grant = () => {
-        signal?.removeEventListener("abort", onAbort);
+        stop?.();
         this.active++;
         this.tokens--;
         let released = false;
@@ -91,7 +88,11 @@ export class RequestLimiter {
           },
         });
       };
-      signal?.addEventListener("abort", onAbort, { once: true });
+      const stop = cancel?.onCancel((reason) => {
+        const i = this.waiters.indexOf(grant);
+        if (i >= 0) this.waiters.splice(i, 1);
+        reject(reason);
+      });
       if (retry) this.waiters.unshift(grant);
       else this.waiters.push(grant);
       this.pump();

@@ -10,6 +10,7 @@ import { getTurnKey } from "./client";
 import { TurnKeyInputError } from "./errors";
 import { engineDebugLogger } from "./engineLog";
 import { type IdField, validateId } from "./ids";
+import { type RequestLimits, configureRequestLimits } from "./limits";
 import type { CredentialSource } from "./settings";
 
 /** Inputs of a `TurnKeyLookup` as the engine passes them. */
@@ -37,14 +38,36 @@ export const CONFIG_KEYS = {
   userAgentOperatorSuffix: "cloudflare:userAgentOperatorSuffix",
 } as const;
 
+/** Stack configuration keys that tune the provider process's shared request limits (see `RequestLimits`). */
+export const LIMIT_CONFIG_KEYS = {
+  maxConcurrency: "turnKeyLookup:maxConcurrency",
+  requestsPerInterval: "turnKeyLookup:requestsPerInterval",
+  intervalMs: "turnKeyLookup:intervalMs",
+  burst: "turnKeyLookup:burst",
+} as const satisfies Record<keyof RequestLimits, string>;
+
 let stackConfig: CredentialSource = {};
 
-/** Reads credentials and the base URL from the stack's configuration. */
+/** Reads credentials, the base URL and request limits from the stack's configuration. */
 export async function configure(req: dynamic.ConfigureRequest): Promise<void> {
   const get = (key: string): string | undefined => {
     const v: unknown = req.config.get(key);
     return typeof v === "string" ? v : undefined;
   };
+  const limits: Partial<RequestLimits> = {};
+  for (const [field, key] of Object.entries(LIMIT_CONFIG_KEYS) as [keyof RequestLimits, string][]) {
+    const raw = get(key);
+    if (raw === undefined) continue;
+    if (!/^\d+$/.test(raw.trim())) throw new TurnKeyInputError(field, `${key} must be a whole number; got ${JSON.stringify(raw)}.`);
+    limits[field] = Number(raw);
+  }
+  if (Object.keys(limits).length > 0) {
+    try {
+      configureRequestLimits(limits);
+    } catch (err) {
+      throw new TurnKeyInputError("limits", (err as Error).message);
+    }
+  }
   stackConfig = {
     apiToken: get(CONFIG_KEYS.apiToken),
     apiKey: get(CONFIG_KEYS.apiKey),

@@ -329,9 +329,19 @@ describe("getTurnKey: sharing, cache, deadline and abort", () => {
 
   it("a lookup that outlives its deadline is CloudflareTimeoutError", async () => {
     const { agent } = mockApi([{ status: 200, body: envelope(RESULT) }]);
-    // A dispatcher that never answers, until aborted as undici does: only the deadline can end the lookup.
+    // A dispatcher that starts the request and never answers: only the deadline can end the lookup.
+    let abortedWith: unknown;
     const hanging = {
-      request: (opts: { signal: AbortSignal }) => new Promise((_, reject) => opts.signal.addEventListener("abort", () => reject(opts.signal.reason))),
+      dispatch: (_opts: unknown, handler: { onRequestStart(c: unknown): void; onResponseError(c: unknown, e: unknown): void }) => {
+        const controller = {
+          abort: (reason: unknown) => {
+            abortedWith = reason;
+            handler.onResponseError(controller, reason);
+          },
+        };
+        handler.onRequestStart(controller);
+        return true;
+      },
     } as unknown as typeof agent;
     const err = await getTurnKey({ accountId: ACCOUNT_ID, keyId: KEY_ID }, { apiToken: CANARY_TOKEN, env: {}, dispatcher: hanging, timeoutMs: 200 }).catch(
       (e: unknown) => e,
@@ -339,5 +349,7 @@ describe("getTurnKey: sharing, cache, deadline and abort", () => {
     await agent.close();
     expect(err).toBeInstanceOf(CloudflareTimeoutError);
     expect((err as Error).message).toContain("200 ms deadline");
+    // The request itself was aborted, not left running.
+    expect(abortedWith).toBeInstanceOf(Error);
   });
 });

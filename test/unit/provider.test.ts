@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../emulator";
 import { turnKeyProvider } from "../../provider/dynamicProvider";
 import { TurnKeyInputError, TurnKeyNotFoundError } from "../../provider/errors";
+import { DEFAULT_REQUEST_LIMITS, configureRequestLimits, requestLimiter } from "../../provider/limits";
 import * as host from "../../provider/providerHost";
 import { ACCOUNT_ID, CANARY_TOKEN, KEY_ID, OTHER_KEY_ID } from "../support/ids";
 import { installPacked } from "../support/packed";
@@ -51,6 +52,14 @@ describe("provider host (in process)", () => {
 
   it("read refuses a key id that differs from the resource id", async () => {
     await expect(host.read(KEY_ID, { accountId: ACCOUNT_ID, keyId: OTHER_KEY_ID })).rejects.toBeInstanceOf(TurnKeyInputError);
+  });
+
+  it("configure applies turnKeyLookup:* request limits and refuses malformed ones", async () => {
+    await host.configure(configRequest({ "cloudflare:apiToken": CANARY_TOKEN, "turnKeyLookup:maxConcurrency": "4", "turnKeyLookup:burst": "50" }));
+    expect(requestLimiter.current).toMatchObject({ maxConcurrency: 4, burst: 50, requestsPerInterval: 1200, intervalMs: 300_000 });
+    await expect(host.configure(configRequest({ "turnKeyLookup:burst": "lots" }))).rejects.toThrow(/turnKeyLookup:burst must be a whole number; got "lots"/);
+    await expect(host.configure(configRequest({ "turnKeyLookup:burst": "0" }))).rejects.toBeInstanceOf(TurnKeyInputError);
+    configureRequestLimits({ ...DEFAULT_REQUEST_LIMITS });
   });
 
   it("create refuses with a clear message and sends nothing", async () => {
