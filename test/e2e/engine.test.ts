@@ -142,6 +142,15 @@ describe.skipIf(!cliDir)("under the real Pulumi engine", () => {
       await ws.ok(["destroy", "--yes", "--skip-preview"]);
     }, E2E_TIMEOUT);
 
+    it("retries a transient failure and shows the retry, with its reason, in pulumi preview --debug", async () => {
+      emulator.reset();
+      emulator.addFaults([{ path: `/accounts/${ACCOUNT_ID}/calls/turn_keys/${KEY_ID}`, steps: [{ status: 503, body: "busy", headers: { "retry-after-ms": "50" } }] }]);
+      const r = await ws.run(["preview", "--debug"]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`[TurnKeyLookup] retrying GET /client/v4/accounts/${ACCOUNT_ID}/calls/turn_keys/${KEY_ID} in 50 ms (attempt 2 of 4): HTTP 503`);
+      expect(emulator.requests.map((x) => `${x.method} ${x.status}`)).toEqual(["GET 503", "GET 200"]);
+    }, E2E_TIMEOUT);
+
     const failures: { label: string; config: () => Record<string, string>; token?: string; expected: string[] }[] = [
       {
         label: "an unknown key",
