@@ -11,9 +11,9 @@ import {
 import { Cancellation, sleep } from "./cancellation";
 import { BodyTooLargeError, type HttpResponse, MAX_BODY_BYTES, httpGet } from "./http";
 import { validateId } from "./ids";
-import { requestLimiter } from "./limits";
-import { redactSecrets } from "./redact";
-import { type LookupIdentity, interpretResponse } from "./response";
+import { type Slot, requestLimiter } from "./limits";
+import { redactSecrets, sanitizeServerText } from "./redact";
+import { type Interpretation, type LookupIdentity, interpretResponse } from "./response";
 import { backoffDelayMs, isTransientNetworkError, networkErrorCode, serverRetryDelayMs } from "./retry";
 import { type CredentialSource, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS, ENV, firstSet, positiveInteger, resolveConnection } from "./settings";
 
@@ -162,34 +162,19 @@ async function runLookup(lookup: PreparedLookup, cache: boolean, signal?: AbortS
     for (let attempt = 1; ; attempt++) {
       const slot = await requestLimiter.acquire(cancel, attempt > 1);
       if (attempt === 1) startDeadline();
-      let response: HttpResponse | undefined;
-      let failure: { error: CloudflareApiError; retryable: boolean; waitMs?: number };
-      try {
-        response = await httpGet(lookup.origin, lookup.path, lookup.headers, cancel, lookup.dispatcher);
-      } catch (err) {
-        if (cancel.cancelled) throw cancel.reason;
-        failure = classifyThrown(err, lookup, attempt);
-      } finally {
-        slot.release();
+      const outcome = await attemptOnce(lookup, cancel, attempt, slot);
+      if (outcome.ok) {
+        const key: TurnKey = { accountId: lookup.accountId, keyId: lookup.keyId, ...outcome.result };
+        if (cache) results.set(lookup.shareKey, key);
+        return key;
       }
-      if (response) {
-        const meaning = interpretResponse(response, lookup, attempt);
-        if (meaning.ok) {
-          const key: TurnKey = { accountId: lookup.accountId, keyId: lookup.keyId, ...meaning.result };
-          if (cache) results.set(lookup.shareKey, key);
-          return key;
-        }
-        failure = { ...meaning, waitMs: serverRetryDelayMs(response.headers) };
-      }
-      last = failure!.error;
-      if (!failure!.retryable || attempt > lookup.maxRetries) throw last;
-      const wait = failure!.waitMs ?? backoffDelayMs(attempt);
+      last = outcome.error;
+      if (!outcome.retryable || attempt > lookup.maxRetries) throw last;
+      const wait = outcome.waitMs ?? backoffDelayMs(attempt);
       if (Date.now() + wait >= deadlineAt) throw last;
       // Rate limits are per user: every lookup in the process waits it out together.
       if (last.status === 429) requestLimiter.pauseFor(wait);
-      lookup.logger?.(
-        `retrying GET ${lookup.path} in ${wait} ms (attempt ${attempt + 1} of ${lookup.maxRetries + 1}): ${reasonOf(last)}`,
-      );
+      lookup.logger?.(`retrying GET ${lookup.path} in ${wait} ms (attempt ${attempt + 1} of ${lookup.maxRetries + 1}): ${reasonOf(last)}`);
       await sleep(wait, cancel);
     }
   } catch (err) {
@@ -202,17 +187,41 @@ async function runLookup(lookup: PreparedLookup, cache: boolean, signal?: AbortS
   }
 }
 
+/** A failed attempt: the error, whether to retry, and the server's advised wait. */
+interface Failure {
+  readonly ok: false;
+  readonly error: CloudflareApiError;
+  readonly retryable: boolean;
+  readonly waitMs?: number | undefined;
+}
 
-/** Turns what `send` threw into one of our errors, and says whether to retry. */
-function classifyThrown(err: unknown, lookup: PreparedLookup, attempt: number): { error: CloudflareApiError; retryable: boolean } {
+/** One request, holding `slot` until its response is read, and what it means. */
+async function attemptOnce(lookup: PreparedLookup, cancel: Cancellation, attempt: number, slot: Slot): Promise<Extract<Interpretation, { ok: true }> | Failure> {
+  let response: HttpResponse;
+  try {
+    response = await httpGet(lookup.origin, lookup.path, lookup.headers, cancel, lookup.dispatcher);
+  } catch (err) {
+    if (cancel.cancelled) throw cancel.reason;
+    return classifyThrown(err, lookup, attempt);
+  } finally {
+    slot.release();
+  }
+  const meaning = interpretResponse(response, lookup, attempt);
+  return meaning.ok ? meaning : { ...meaning, waitMs: serverRetryDelayMs(response.headers) };
+}
+
+/** Turns what `httpGet` threw into one of our errors, and says whether to retry. */
+function classifyThrown(err: unknown, lookup: PreparedLookup, attempt: number): Failure {
   const base = { accountId: lookup.accountId, keyId: lookup.keyId, attempts: attempt };
   if (err instanceof BodyTooLargeError) {
+    const ray = err.headers["cf-ray"];
     return {
+      ok: false,
       retryable: false,
       error: new CloudflareResponseError({
         ...base,
         status: err.status,
-        rayId: typeof err.headers["cf-ray"] === "string" ? err.headers["cf-ray"] : undefined,
+        rayId: typeof ray === "string" ? sanitizeServerText(ray, lookup.secrets) : undefined,
         summary: `Cloudflare's response to the TURN key lookup is larger than ${MAX_BODY_BYTES} bytes; reading was stopped`,
       }),
     };
@@ -221,6 +230,7 @@ function classifyThrown(err: unknown, lookup: PreparedLookup, attempt: number): 
   const detail = redactSecrets(code ?? (err instanceof Error ? err.message : String(err)), lookup.secrets);
   const tls = code !== undefined && /CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_VERIFY|HOSTNAME/i.test(code);
   return {
+    ok: false,
     retryable: isTransientNetworkError(err),
     error: new CloudflareConnectionError({
       ...base,
