@@ -46,6 +46,9 @@ export const LIMIT_CONFIG_KEYS = {
   burst: "turnKeyLookup:burst",
 } as const satisfies Record<keyof RequestLimits, string>;
 
+/** How the engine's wire format marks a value not known until `pulumi up` (the SDK's `runtime.unknownValue`). */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
 let stackConfig: CredentialSource = {};
 
 /** Reads credentials, the base URL and request limits from the stack's configuration. */
@@ -92,10 +95,19 @@ export async function check(_olds: unknown, news: TurnKeyLookupInputs): Promise<
 }
 
 /** Looks the key up; the engine calls this in preview, update and refresh. */
-export async function read(id: string, props: TurnKeyLookupInputs): Promise<dynamic.ReadResult<TurnKeyLookupOutputs>> {
+export async function read(id: string, props: TurnKeyLookupInputs): Promise<dynamic.ReadResult<Partial<TurnKeyLookupOutputs>>> {
   const keyId = props.keyId ?? id;
   if (keyId !== id) {
     throw new TurnKeyInputError("keyId", `keyId ${JSON.stringify(keyId)} does not match the resource id ${JSON.stringify(id)}.`);
+  }
+  if (props.accountId === undefined || props.accountId === UNKNOWN) {
+    // In a preview, an account id that another resource has yet to produce is
+    // unknown, and arrives missing (the engine never reads with an unknown key
+    // id). TurnKeyLookup never sends a missing one otherwise: it refuses it in
+    // the program. The key cannot be read yet. The engine refuses unknown
+    // values in a read's result, but the SDK treats outputs left out of it as
+    // unknown in a preview, so only the key id is returned; `pulumi up` reads the key.
+    return { id, props: { keyId } };
   }
   const key = await getTurnKey(
     { accountId: props.accountId, keyId },

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { turnKeyProvider } from "./dynamicProvider";
 import { TurnKeyInputError } from "./errors";
-import { validateId } from "./ids";
+import { type IdField, validateId } from "./ids";
 import { ENV } from "./settings";
 
 /** Arguments of {@link TurnKeyLookup}. */
@@ -50,19 +50,30 @@ export class TurnKeyLookup extends pulumi.dynamic.Resource {
     if (accountId === undefined || accountId === "") {
       throw new TurnKeyInputError("accountId", `TurnKeyLookup ${name}: accountId is missing; pass it, or set ${ENV.accountId}.`);
     }
-    // Plain strings can be checked now, with the resource's name in the message;
-    // outputs are checked by the provider once known.
-    for (const [field, value] of [["accountId", accountId], ["keyId", args.keyId]] as const) {
-      if (typeof value === "string" || value === undefined) {
-        try {
-          validateId(field, value);
-        } catch (err) {
-          if (err instanceof TurnKeyInputError) throw new TurnKeyInputError(field, `TurnKeyLookup ${name}: ${err.message}`);
-          throw err;
-        }
-      }
-    }
-    const props = { accountId, keyId: args.keyId, name: undefined, uid: undefined, created: undefined, modified: undefined };
-    super(turnKeyProvider, name, props, { ...opts, id: args.keyId }, "cloudflare", "TurnKeyLookup");
+    const keyId = checkedId(name, "keyId", args.keyId);
+    const props = { accountId: checkedId(name, "accountId", accountId), keyId, name: undefined, uid: undefined, created: undefined, modified: undefined };
+    super(turnKeyProvider, name, props, { ...opts, id: keyId }, "cloudflare", "TurnKeyLookup");
+  }
+}
+
+/**
+ * Validates an id input of the resource `resource`, naming it in the error.
+ * A plain string is checked at once (the constructor throws); an output is
+ * checked once known, since an apply never runs on a value unknown in
+ * preview. Exported for tests.
+ * @throws TurnKeyInputError for a malformed plain string
+ */
+export function checkedId(resource: string, field: IdField, value: pulumi.Input<string> | undefined): pulumi.Input<string> {
+  const valid = (v: string | undefined) => validIdOf(resource, field, v);
+  return typeof value === "string" || value === undefined ? valid(value) : pulumi.output(value).apply(valid);
+}
+
+/** `value` if it is a well-formed id, else a {@link TurnKeyInputError} naming the resource. Exported for tests. */
+export function validIdOf(resource: string, field: IdField, value: string | undefined): string {
+  try {
+    return validateId(field, value);
+  } catch (err) {
+    if (err instanceof TurnKeyInputError) throw new TurnKeyInputError(field, `TurnKeyLookup ${resource}: ${err.message}`);
+    throw err;
   }
 }

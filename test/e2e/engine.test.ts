@@ -127,6 +127,29 @@ describe.skipIf(!cliDir)("under the real Pulumi engine", () => {
     }, E2E_TIMEOUT);
   });
 
+  describe("an account id from another resource", () => {
+    let ws: Workspace;
+    beforeAll(async () => {
+      ws = Workspace.create("turn-unknown-account", path.join(REPO, "test/e2e/stacks/unknown-account/index.ts"), cliDir!);
+      await ws.initStack("dev", { accountId: ACCOUNT_ID, keyId: KEY_ID, "cloudflare:baseUrl": emulator.url }, { "cloudflare:apiToken": CANARY_TOKEN });
+    }, E2E_TIMEOUT);
+    afterAll(() => ws?.remove());
+
+    it("previews with the key's fields unknown and sends no request, then up reads them", async () => {
+      emulator.store.put(SEEDED);
+      emulator.reset();
+      const preview = await ws.ok(["preview"]);
+      // The stack outputs wait for `up`: unknown in the preview, not empty.
+      expect(preview).toMatch(/name\s*: \[unknown\]/);
+      expect(preview).toMatch(/uid\s*: \[unknown\]/);
+      expect(emulator.requests).toEqual([]);
+      await ws.ok(["up", "--yes", "--skip-preview"]);
+      expect(JSON.parse(await ws.ok(["stack", "output", "--json"]))).toEqual({ name: emulator.store.get(ACCOUNT_ID, KEY_ID)!.name, uid: KEY_ID });
+      expect(emulator.requests.map((r) => r.method)).toEqual(["GET"]);
+      await ws.ok(["destroy", "--yes", "--skip-preview"]);
+    }, E2E_TIMEOUT);
+  });
+
   describe("the quickstart example, and failure paths", () => {
     let ws: Workspace;
     beforeAll(() => {

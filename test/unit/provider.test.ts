@@ -50,6 +50,13 @@ describe("provider host (in process)", () => {
     await expect(host.read(OTHER_KEY_ID, { accountId: ACCOUNT_ID, keyId: OTHER_KEY_ID })).rejects.toBeInstanceOf(TurnKeyNotFoundError);
   });
 
+  it("read with an account id unknown in preview (sent missing, or as the unknown marker) leaves the fields out, without a request", async () => {
+    const before = emulator.requests.length;
+    expect(await host.read(KEY_ID, { accountId: "04da6b54-80e4-46f7-96ec-b56ff0331ba9", keyId: KEY_ID })).toEqual({ id: KEY_ID, props: { keyId: KEY_ID } });
+    expect(await host.read(KEY_ID, { keyId: KEY_ID })).toEqual({ id: KEY_ID, props: { keyId: KEY_ID } });
+    expect(emulator.requests.length).toBe(before);
+  });
+
   it("read refuses a key id that differs from the resource id", async () => {
     await expect(host.read(KEY_ID, { accountId: ACCOUNT_ID, keyId: OTHER_KEY_ID })).rejects.toBeInstanceOf(TurnKeyInputError);
   });

@@ -1,5 +1,7 @@
+import * as pulumi from "@pulumi/pulumi";
 import { afterEach, describe, expect, it } from "vitest";
 import { TurnKeyInputError, TurnKeyLookup } from "../../provider";
+import { checkedId, validIdOf } from "../../provider/turnKeyLookup";
 import { ACCOUNT_ID, KEY_ID } from "../support/ids";
 import { mockEngine, valueOf } from "../support/mocks";
 
@@ -24,6 +26,17 @@ describe("TurnKeyLookup", () => {
     const key = new TurnKeyLookup("k2", { keyId: KEY_ID });
     expect(await valueOf(key.accountId)).toBe(ACCOUNT_ID);
     expect(seen[0]!.inputs.accountId).toBe(ACCOUNT_ID);
+  });
+
+  it("passes ids given as outputs through a check once they are known, naming the resource", async () => {
+    mockEngine("p", {});
+    const key = new TurnKeyLookup("from-output", { accountId: pulumi.output(ACCOUNT_ID), keyId: pulumi.output(KEY_ID) });
+    expect(await valueOf(key.uid)).toBe(KEY_ID);
+    expect(await valueOf(pulumi.output(checkedId("r", "keyId", pulumi.output(KEY_ID))))).toBe(KEY_ID);
+    // What the check applies to the known value (a rejected output in a real program).
+    expect(() => validIdOf("from-bad-output", "keyId", "not/an/id")).toThrow(
+      /^TurnKeyLookup from-bad-output: keyId must be 32 lowercase hexadecimal characters, .*"not\/an\/id" has the character "n" at position 1/,
+    );
   });
 
   it("throws TurnKeyInputError naming the resource for a missing account id or a malformed key id", () => {
