@@ -22,11 +22,6 @@ export function validateId(field: IdField, value: unknown): string {
   throw new TurnKeyInputError(field, `${field} ${describeProblem(field, value)}`);
 }
 
-/** `true` if `value` is a well-formed Cloudflare id. */
-export function isValidId(value: unknown): value is string {
-  return typeof value === "string" && ID_PATTERN.test(value);
-}
-
 function describeProblem(field: IdField, value: unknown): string {
   const expected = `must be ${ID_LENGTH} lowercase hexadecimal characters, as Cloudflare issues it`;
   if (value === undefined || value === null || value === "") {
