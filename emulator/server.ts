@@ -2,11 +2,11 @@ import * as fs from "node:fs";
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type FaultScript, FaultPlan, type FaultStep, playStep } from "./faults";
+import { ID_PATTERN } from "../provider/ids";
 import { type SeedTurnKey, type StoredTurnKey, TurnKeyStore, randomHex } from "./store";
 
 /** The API prefix the emulator serves, as Cloudflare does. */
 export const API_PREFIX = "/client/v4";
-const ID = /^[0-9a-f]{32}$/;
 const CREDENTIAL_HEADERS = new Set(["authorization", "x-auth-key", "x-auth-email"]);
 const MAX_REQUEST_BODY = 64 * 1024;
 
@@ -114,7 +114,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const m = /^\/client\/v4\/accounts\/([^/]+)\/calls\/turn_keys(?:\/([^/]+))?\/?$/.exec(path);
     if (!m) return [404, failure(7000, "No route for that URI")];
     const [, accountId, keyId] = m as unknown as [string, string, string | undefined];
-    if (!ID.test(accountId) || (keyId !== undefined && !ID.test(keyId))) {
+    if (!ID_PATTERN.test(accountId) || (keyId !== undefined && !ID_PATTERN.test(keyId))) {
       return [400, failure(7003, `Could not route to ${path}, perhaps your object identifier is invalid?`)];
     }
     const auth = authenticate(req, options.token);

@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 export interface StoredTurnKey {
   uid: string;
   name: string;
-  /** The secret, returned only by the create call. */
+  /** The secret (64 characters), returned only by the create call. */
   key: string;
   created: string;
   modified: string;
@@ -30,7 +30,8 @@ export class TurnKeyStore {
     const stored: StoredTurnKey = {
       uid: seed.uid ?? randomHex(16),
       name: seed.name ?? "",
-      key: seed.key ?? randomBytes(32).toString("base64url"),
+      // 64 characters, the length Cloudflare's schema gives the secret.
+      key: seed.key ?? randomBytes(32).toString("hex"),
       created: seed.created ?? now,
       modified: seed.modified ?? seed.created ?? now,
     };

@@ -1,4 +1,10 @@
+/**
+ * The lookup client: one object holding the credential, base URL, dispatcher,
+ * request limits, result cache and in-flight sharing for every lookup it
+ * makes. It knows nothing of Pulumi.
+ */
 import type { Dispatcher } from "undici";
+import { Cancellation, sleep } from "./cancellation";
 import {
   CloudflareApiError,
   CloudflareConnectionError,
@@ -8,249 +14,459 @@ import {
   TurnKeyLookupAbortedError,
   TurnKeyLookupError,
 } from "./errors";
-import { Cancellation, sleep } from "./cancellation";
-import { BodyTooLargeError, type HttpResponse, MAX_BODY_BYTES, httpGet } from "./http";
-import { validateId } from "./ids";
-import { type Slot, requestLimiter } from "./limits";
-import { redactSecrets, sanitizeServerText } from "./redact";
-import { type Interpretation, type LookupIdentity, interpretResponse } from "./response";
-import { backoffDelayMs, isTransientNetworkError, networkErrorCode, serverRetryDelayMs } from "./retry";
-import { type CredentialSource, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS, ENV, firstSet, positiveInteger, resolveConnection } from "./settings";
+import { BodyTooLargeError, type HttpResponse, MAX_BODY_BYTES, MAX_LIST_BODY_BYTES, createDispatcher, httpGet } from "./http";
+import { validateId, validateName } from "./ids";
+import { DEFAULT_REQUEST_LIMITS, RequestLimiter, type RequestLimits, mergeLimits } from "./limits";
+import { matchName } from "./names";
+import { redactSecrets } from "./redact";
+import { type Interpretation, type RequestIdentity, type ResultReader, header, interpretResponse } from "./response";
+import { decideRetry, isTlsFailure, networkErrorCode } from "./retry";
+import { readKey, readKeyList } from "./results";
+import {
+  CONNECTION_SETTINGS,
+  type Connection,
+  type ConnectionSettings,
+  accountIdFromEnv,
+  connectionFromEnv,
+  resolveConnection,
+  settingLabel,
+  wholeNumber,
+} from "./settings";
 
-/** A Cloudflare Calls TURN key, as the lookup returns it. */
+/** A Cloudflare Calls TURN key, as a lookup returns it. */
 export interface TurnKey {
   /** The account the key belongs to. */
   readonly accountId: string;
-  /** The key's id, as asked for. */
+  /** The key's id (the same as `uid`). */
   readonly keyId: string;
-  /** The key's short description (not shown to end users). */
+  /** The key's short description (not shown to end users); `""` when it has none. */
   readonly name: string;
   /** Cloudflare's unique identifier of the key (32 hex characters). */
   readonly uid: string;
-  /** When the key was created (RFC 3339). */
+  /** When the key was created (RFC 3339); `""` if Cloudflare did not say. */
   readonly created: string;
-  /** When the key was last modified (RFC 3339). */
+  /** When the key was last modified (RFC 3339); `""` if Cloudflare did not say. */
   readonly modified: string;
 }
 
-/** Which key to look up. */
-export interface TurnKeyRef {
+/** One key of an account's list, as the list lookups expose it (the account and key ids are the list's own). */
+export interface ListedTurnKey {
+  name: string;
+  uid: string;
+  created: string;
+  modified: string;
+}
+
+/** The list view of `keys`: `{ name, uid, created, modified }` each, in order. */
+export function listedTurnKeys(keys: readonly TurnKey[]): ListedTurnKey[] {
+  return keys.map(({ name, uid, created, modified }) => ({ name, uid, created, modified }));
+}
+
+/** Which account. */
+export interface AccountRef {
   /** The account id (32 lowercase hex characters). Defaults to `CLOUDFLARE_ACCOUNT_ID`. */
   accountId?: string | undefined;
+}
+
+/** Which key to look up, by id. */
+export interface TurnKeyRef extends AccountRef {
   /** The TURN key id (32 lowercase hex characters). */
   keyId: string;
 }
 
-/** Options of {@link getTurnKey}. Anything not given falls back to the environment. */
-export interface GetTurnKeyOptions extends CredentialSource {
-  /** Total deadline for the lookup, retries and waits included, in ms. Default 60,000. */
+/** Which key to look up, by name. */
+export interface TurnKeyNameRef extends AccountRef {
+  /** The key's exact name (case-sensitive); `""` finds the one key without a name. */
+  name: string;
+}
+
+/** Options of one call. */
+export interface LookupOptions {
+  /** Total deadline for the call, retries, pages and waits included, in ms. Default: the client's (60,000). */
   timeoutMs?: number;
-  /** Retries after the first attempt for transient failures (408, 429, 5xx, connection errors). Default 3. */
+  /** Retries after the first attempt for transient failures (408, 429, 5xx, connection errors). Default: the client's (3). */
   maxRetries?: number;
-  /** Aborts the lookup; it then rejects with {@link TurnKeyLookupAbortedError}. */
+  /** Aborts the call; it then rejects with {@link TurnKeyLookupAbortedError}. A call with a signal never shares its request. */
   signal?: AbortSignal;
+}
+
+/** Options of {@link createTurnKeyClient}. Settings not given fall back to the environment. */
+export interface TurnKeyClientOptions extends ConnectionSettings {
+  /** Default total deadline of each call, in ms. Default 60,000. */
+  timeoutMs?: number;
+  /** Default retries of transient failures. Default 3. */
+  maxRetries?: number;
   /**
-   * Keep the result for the life of the process, so later lookups of the same
-   * key (same account, base URL and credential) send nothing. Default `false`.
-   * Identical lookups in flight at the same time always share one request.
+   * Keep results for the life of the client, so later lookups of the same key
+   * or account send nothing, and a key found in a listed account is not
+   * fetched again. Default `false`. Identical calls in flight at the same
+   * time always share one request.
    */
   cache?: boolean;
   /** Receives debug lines (retries and their reasons). Never given a credential. */
   logger?: (message: string) => void;
-  /** An undici dispatcher to send through instead of the shared keep-alive agent (a proxy, or a test's MockAgent). */
+  /** An undici dispatcher to send through instead of the client's own keep-alive agent (a proxy, or a test's MockAgent). */
   dispatcher?: Dispatcher;
-  /** Environment to read fallbacks from. Default `process.env`. */
+  /** Environment to read fallbacks from. Default `process.env`, read at each call. */
   env?: NodeJS.ProcessEnv;
+  /** Request limits shared by every call of this client; see {@link RequestLimits}. */
+  limits?: Partial<RequestLimits>;
 }
 
-/** A fully checked lookup, ready to send. */
-interface PreparedLookup extends LookupIdentity {
-  readonly origin: string;
-  readonly path: string;
-  readonly headers: Readonly<Record<string, string>>;
+/** A client of the Cloudflare Calls TURN-key API. Create one with {@link createTurnKeyClient}. */
+export interface TurnKeyClient {
+  /** Reads one key: `GET /accounts/{account_id}/calls/turn_keys/{key_id}`. */
+  getTurnKey(ref: TurnKeyRef, options?: LookupOptions): Promise<TurnKey>;
+  /** Reads every key of the account, in the API's order: `GET /accounts/{account_id}/calls/turn_keys`. */
+  listTurnKeys(ref: AccountRef, options?: LookupOptions): Promise<TurnKey[]>;
+  /**
+   * The one key whose name is exactly `name`. Rejects with
+   * `TurnKeyNotFoundError` when none has it, and `TurnKeyAmbiguousError` when several do.
+   */
+  findTurnKeyByName(ref: TurnKeyNameRef, options?: LookupOptions): Promise<TurnKey>;
+  /** The request limits in force. */
+  readonly limits: Readonly<RequestLimits>;
+  /** Changes some request limits; the rest keep their value. */
+  configureLimits(limits: Partial<RequestLimits>): void;
+  /** Forgets every cached result (calls in flight are not affected). */
+  clearCache(): void;
+  /** Closes the client's own connections (not a dispatcher given in the options). */
+  close(): Promise<void>;
+}
+
+/** Default total deadline of one call, retries included. */
+const DEFAULT_TIMEOUT_MS = 60_000;
+/** Default number of retries after the first attempt. */
+const DEFAULT_MAX_RETRIES = 3;
+/** Most pages of a list followed, should a server ever page it: 50 pages is far past any real account. */
+const MAX_LIST_PAGES = 50;
+/** Distinct settings whose resolved connection is remembered. */
+const MAX_CACHED_CONNECTIONS = 32;
+
+/** Settings a single call may override on the default client (see `getTurnKey`). */
+export type CallSettings = ConnectionSettings & Pick<TurnKeyClientOptions, "cache" | "logger" | "dispatcher" | "env">;
+
+/** Everything a call needs, checked. */
+interface Prepared {
+  readonly connection: Connection;
+  readonly accountId: string;
   readonly timeoutMs: number;
   readonly maxRetries: number;
-  readonly dispatcher: Dispatcher | undefined;
+  readonly cache: boolean;
   readonly logger: ((message: string) => void) | undefined;
-  /** Identifies lookups that may share a request: same origin, path and credential. */
-  readonly shareKey: string;
+  readonly dispatcher: Dispatcher | undefined;
+  readonly signal: AbortSignal | undefined;
 }
 
-const inFlight = new Map<string, Promise<TurnKey>>();
-const results = new Map<string, TurnKey>();
+/** One request of a call. */
+interface Target<T> {
+  readonly who: RequestIdentity;
+  readonly path: string;
+  readonly reader: ResultReader<T>;
+  readonly maxBytes: number;
+}
 
-/**
- * Looks up one Cloudflare Calls TURN key:
- * `GET /accounts/{account_id}/calls/turn_keys/{key_id}`.
- *
- * Ids and options are checked before anything is sent ({@link TurnKeyInputError}).
- * Transient failures are retried within the deadline; every other failure
- * rejects with a subclass of {@link CloudflareApiError}. It only ever reads:
- * nothing in Cloudflare is changed.
- *
- * @example
- * const key = await getTurnKey({ accountId: "023e105f4ecef8ad9ca31a8372d0c353", keyId: "2a95132c15732412d22c1476fa83f27a" });
- * console.log(key.name, key.uid);
- */
-export async function getTurnKey(ref: TurnKeyRef, options: GetTurnKeyOptions = {}): Promise<TurnKey> {
-  const lookup = prepareLookup(ref, options);
-  const cached = results.get(lookup.shareKey);
-  if (cached) return cached;
-  // A lookup with its own signal runs alone, so that aborting it really stops its request.
-  if (options.signal) return runLookup(lookup, options.cache === true, options.signal);
-  let shared = inFlight.get(lookup.shareKey);
-  if (!shared) {
-    shared = runLookup(lookup, options.cache === true);
-    inFlight.set(lookup.shareKey, shared);
-    const forget = () => inFlight.delete(lookup.shareKey);
-    shared.then(forget, forget);
+/** The implementation behind {@link TurnKeyClient}; `getTurnKey` also passes per-call settings. */
+export class TurnKeyClientImpl implements TurnKeyClient {
+  private readonly limiter: RequestLimiter;
+  private ownDispatcher: Dispatcher | undefined;
+  private readonly connections = new Map<string, Connection>();
+  private readonly inFlight = new Map<string, Promise<unknown>>();
+  private readonly keys = new Map<string, TurnKey>();
+  private readonly lists = new Map<string, TurnKey[]>();
+
+  constructor(private readonly options: TurnKeyClientOptions = {}) {
+    this.limiter = new RequestLimiter(mergeLimits(DEFAULT_REQUEST_LIMITS, options.limits ?? {}));
+    wholeNumber("timeoutMs", options.timeoutMs, DEFAULT_TIMEOUT_MS);
+    wholeNumber("maxRetries", options.maxRetries, DEFAULT_MAX_RETRIES, 0);
   }
-  return shared;
-}
 
-/** Forgets every cached result (in-flight lookups are not affected). */
-export function clearTurnKeyCache(): void {
-  results.clear();
-}
-
-function prepareLookup(ref: TurnKeyRef, options: GetTurnKeyOptions): PreparedLookup {
-  const env = options.env ?? process.env;
-  const connection = resolveConnection(options, env);
-  let accountId: string, keyId: string;
-  try {
-    accountId = validateId("accountId", ref?.accountId ?? firstSet(env[ENV.accountId]));
-    keyId = validateId("keyId", ref?.keyId);
-  } catch (err) {
-    // The message quotes the bad id; a credential pasted there by mistake must not be shown.
-    if (err instanceof TurnKeyInputError) throw new TurnKeyInputError(err.field, redactSecrets(err.message, connection.secrets));
-    throw err;
+  get limits(): Readonly<RequestLimits> {
+    return this.limiter.current;
   }
-  const path = `${connection.basePath}/accounts/${accountId}/calls/turn_keys/${keyId}`;
-  return {
-    accountId,
-    keyId,
-    secrets: connection.secrets,
-    origin: connection.origin,
-    path,
-    headers: connection.headers,
-    timeoutMs: positiveInteger("timeoutMs", options.timeoutMs, DEFAULT_TIMEOUT_MS),
-    maxRetries: positiveInteger("maxRetries", options.maxRetries, DEFAULT_MAX_RETRIES, true),
-    dispatcher: options.dispatcher,
-    logger: options.logger,
-    shareKey: `${connection.id}\n${path}`,
-  };
-}
 
-/** The retry loop: attempts, waits and the deadline, for one shared lookup. */
-async function runLookup(lookup: PreparedLookup, cache: boolean, signal?: AbortSignal): Promise<TurnKey> {
-  // One cancellation ends everything the lookup is waiting on: the deadline
-  // or the caller's signal, whichever comes first. The deadline starts once
-  // the lookup holds its first slot: time queued behind other lookups for the
-  // shared budget is not this lookup's to lose.
-  const cancel = new Cancellation();
-  const onCallerAbort = () => cancel.cancel(new CallerAbort());
-  if (signal?.aborted) throw abortedError(lookup, signal);
-  signal?.addEventListener("abort", onCallerAbort, { once: true });
-  let timer: NodeJS.Timeout | undefined;
-  let deadlineAt = Infinity;
-  const startDeadline = () => {
-    deadlineAt = Date.now() + lookup.timeoutMs;
-    timer = setTimeout(() => cancel.cancel(new DeadlineError()), lookup.timeoutMs);
-  };
-  let last: CloudflareApiError | undefined;
-  try {
-    for (let attempt = 1; ; attempt++) {
-      const slot = await requestLimiter.acquire(cancel, attempt > 1);
-      if (attempt === 1) startDeadline();
-      const outcome = await attemptOnce(lookup, cancel, attempt, slot);
-      if (outcome.ok) {
-        const key: TurnKey = { accountId: lookup.accountId, keyId: lookup.keyId, ...outcome.result };
-        if (cache) results.set(lookup.shareKey, key);
-        return key;
-      }
-      last = outcome.error;
-      if (!outcome.retryable || attempt > lookup.maxRetries) throw last;
-      const wait = outcome.waitMs ?? backoffDelayMs(attempt);
-      if (Date.now() + wait >= deadlineAt) throw last;
-      // Rate limits are per user: every lookup in the process waits it out together.
-      if (last.status === 429) requestLimiter.pauseFor(wait);
-      lookup.logger?.(`retrying GET ${lookup.path} in ${wait} ms (attempt ${attempt + 1} of ${lookup.maxRetries + 1}): ${reasonOf(last)}`);
-      await sleep(wait, cancel);
+  configureLimits(limits: Partial<RequestLimits>): void {
+    this.limiter.configure(mergeLimits(this.limiter.current, limits));
+  }
+
+  clearCache(): void {
+    this.keys.clear();
+    this.lists.clear();
+  }
+
+  async close(): Promise<void> {
+    const own = this.ownDispatcher;
+    this.ownDispatcher = undefined;
+    await own?.close();
+  }
+
+  getTurnKey(ref: TurnKeyRef, options?: LookupOptions): Promise<TurnKey> {
+    return this.getTurnKeyWith(ref, options ?? {});
+  }
+
+  listTurnKeys(ref: AccountRef, options?: LookupOptions): Promise<TurnKey[]> {
+    return this.listTurnKeysWith(ref, options ?? {});
+  }
+
+  findTurnKeyByName(ref: TurnKeyNameRef, options?: LookupOptions): Promise<TurnKey> {
+    return this.findTurnKeyByNameWith(ref, options ?? {});
+  }
+
+  /** {@link getTurnKey} with settings of this call overriding the client's. */
+  async getTurnKeyWith(ref: TurnKeyRef, options: LookupOptions & CallSettings): Promise<TurnKey> {
+    const call = this.prepare(ref, options);
+    const keyId = this.checked(call, () => validateId("keyId", ref?.keyId));
+    const path = `${this.accountPath(call)}/${keyId}`;
+    const shareKey = `${call.connection.id}\n${path}`;
+    if (call.cache) {
+      const known = this.keys.get(shareKey) ?? (await this.fromList(call, keyId));
+      if (known) return known;
     }
-  } catch (err) {
-    if (err instanceof DeadlineError) throw timeoutError(lookup, last);
-    if (err instanceof CallerAbort) throw abortedError(lookup, signal!);
-    throw err;
-  } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener("abort", onCallerAbort);
+    const who = this.identity(call, path, { keyId });
+    return this.shared(shareKey, call, async () => {
+      const key = await this.run(call, who, (ctx) => this.request(ctx, { who, path, reader: readKey(call.accountId, keyId), maxBytes: MAX_BODY_BYTES }));
+      if (call.cache) this.keys.set(shareKey, key);
+      return key;
+    });
   }
-}
 
-/** A failed attempt: the error, whether to retry, and the server's advised wait. */
-interface Failure {
-  readonly ok: false;
-  readonly error: CloudflareApiError;
-  readonly retryable: boolean;
-  readonly waitMs?: number | undefined;
-}
-
-/** One request, holding `slot` until its response is read, and what it means. */
-async function attemptOnce(lookup: PreparedLookup, cancel: Cancellation, attempt: number, slot: Slot): Promise<Extract<Interpretation, { ok: true }> | Failure> {
-  let response: HttpResponse;
-  try {
-    response = await httpGet(lookup.origin, lookup.path, lookup.headers, cancel, lookup.dispatcher);
-  } catch (err) {
-    if (cancel.cancelled) throw cancel.reason;
-    return classifyThrown(err, lookup, attempt);
-  } finally {
-    slot.release();
+  /** {@link listTurnKeys} with settings of this call overriding the client's. */
+  async listTurnKeysWith(ref: AccountRef, options: LookupOptions & CallSettings): Promise<TurnKey[]> {
+    const call = this.prepare(ref, options);
+    return [...(await this.list(call))];
   }
-  const meaning = interpretResponse(response, lookup, attempt);
-  return meaning.ok ? meaning : { ...meaning, waitMs: serverRetryDelayMs(response.headers) };
-}
 
-/** Turns what `httpGet` threw into one of our errors, and says whether to retry. */
-function classifyThrown(err: unknown, lookup: PreparedLookup, attempt: number): Failure {
-  const base = { accountId: lookup.accountId, keyId: lookup.keyId, attempts: attempt };
-  if (err instanceof BodyTooLargeError) {
-    const ray = err.headers["cf-ray"];
+  /** {@link findTurnKeyByName} with settings of this call overriding the client's. */
+  async findTurnKeyByNameWith(ref: TurnKeyNameRef, options: LookupOptions & CallSettings): Promise<TurnKey> {
+    const call = this.prepare(ref, options);
+    const name = this.checked(call, () => validateName(ref?.name));
+    return matchName(call.accountId, name, await this.list(call));
+  }
+
+  /** The account's keys, shared with every other list, by-name and cached call of the same account. */
+  private async list(call: Prepared): Promise<readonly TurnKey[]> {
+    const path = this.accountPath(call);
+    const shareKey = `${call.connection.id}\n${path}`;
+    const known = call.cache ? this.lists.get(shareKey) : undefined;
+    if (known) return known;
+    const who = this.identity(call, path, {});
+    return this.shared(shareKey, call, async () => {
+      const keys = await this.run(call, who, (ctx) => this.pages(ctx, who, path));
+      if (call.cache) this.lists.set(shareKey, keys);
+      return keys;
+    });
+  }
+
+  /** Follows `result_info` pages, should the API ever page this list, up to {@link MAX_LIST_PAGES}. */
+  private async pages(ctx: CallContext, who: RequestIdentity, path: string): Promise<TurnKey[]> {
+    const keys: TurnKey[] = [];
+    for (let page = 1; ; page++) {
+      const pagePath = page === 1 ? path : `${path}?page=${page}`;
+      const result = await this.request(ctx, { who, path: pagePath, reader: readKeyList(ctx.call.accountId), maxBytes: MAX_LIST_BODY_BYTES });
+      keys.push(...result.keys);
+      if (result.totalPages === undefined || page >= result.totalPages) return keys;
+      if (page >= MAX_LIST_PAGES) {
+        throw new CloudflareResponseError({
+          accountId: who.accountId,
+          summary: `The account's TURN key list has ${result.totalPages} pages; at most ${MAX_LIST_PAGES} are read`,
+          hint: "This is far more keys than an account is expected to hold; check baseUrl points at the Cloudflare API",
+        });
+      }
+    }
+  }
+
+  /** A key already listed for its account, when the cache is on; waits for a list of that account in flight. */
+  private async fromList(call: Prepared, keyId: string): Promise<TurnKey | undefined> {
+    const shareKey = `${call.connection.id}\n${this.accountPath(call)}`;
+    const pending = this.inFlight.get(shareKey);
+    if (pending && !call.signal) await pending.catch(() => undefined);
+    return this.lists.get(shareKey)?.find((k) => k.keyId === keyId);
+  }
+
+  /** Resolves settings and the account id, before anything is sent. */
+  private prepare(ref: AccountRef, options: LookupOptions & CallSettings): Prepared {
+    const env = options.env ?? this.options.env ?? process.env;
+    const connection = this.connection([options, this.options, connectionFromEnv(env)]);
     return {
-      ok: false,
-      retryable: false,
-      error: new CloudflareResponseError({
-        ...base,
-        status: err.status,
-        rayId: typeof ray === "string" ? sanitizeServerText(ray, lookup.secrets) : undefined,
-        summary: `Cloudflare's response to the TURN key lookup is larger than ${MAX_BODY_BYTES} bytes; reading was stopped`,
-      }),
+      connection,
+      accountId: this.checked({ connection }, () => validateId("accountId", ref?.accountId ?? accountIdFromEnv(env))),
+      timeoutMs: wholeNumber("timeoutMs", options.timeoutMs, this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+      maxRetries: wholeNumber("maxRetries", options.maxRetries, this.options.maxRetries ?? DEFAULT_MAX_RETRIES, 0),
+      cache: options.cache ?? this.options.cache ?? false,
+      logger: options.logger ?? this.options.logger,
+      dispatcher: options.dispatcher ?? this.options.dispatcher,
+      signal: options.signal,
     };
   }
-  const code = networkErrorCode(err);
-  const detail = redactSecrets(code ?? (err instanceof Error ? err.message : String(err)), lookup.secrets);
-  const tls = code !== undefined && /CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_VERIFY|HOSTNAME/i.test(code);
-  return {
-    ok: false,
-    retryable: isTransientNetworkError(err),
-    error: new CloudflareConnectionError({
-      ...base,
-      summary: `Could not reach the Cloudflare API at ${lookup.origin} (${detail})`,
-      hint: tls
-        ? "The TLS handshake or certificate check failed; check baseUrl and any proxy in between"
-        : "Check the network and baseUrl (cloudflare:baseUrl / CLOUDFLARE_BASE_URL)",
-    }),
-  };
+
+  /** Runs an input check; its message quotes the input, so a credential pasted there by mistake is redacted. */
+  private checked<T>(call: Pick<Prepared, "connection">, check: () => T): T {
+    try {
+      return check();
+    } catch (err) {
+      if (err instanceof TurnKeyInputError) throw new TurnKeyInputError(err.field, redactSecrets(err.message, call.connection.secrets));
+      throw err;
+    }
+  }
+
+  /** The resolved connection for these settings, remembered so a hot loop does not parse URLs and hash credentials each call. */
+  private connection(sources: readonly ConnectionSettings[]): Connection {
+    const memoKey = JSON.stringify(sources.map((s) => CONNECTION_SETTINGS.map((o) => s[o])));
+    const known = this.connections.get(memoKey);
+    if (known) return known;
+    const connection = resolveConnection(sources);
+    if (this.connections.size >= MAX_CACHED_CONNECTIONS) this.connections.clear();
+    this.connections.set(memoKey, connection);
+    return connection;
+  }
+
+  private accountPath(call: Prepared): string {
+    return `${call.connection.basePath}/accounts/${call.accountId}/calls/turn_keys`;
+  }
+
+  private identity(call: Prepared, path: string, extra: { keyId?: string; keyName?: string }): RequestIdentity {
+    return {
+      accountId: call.accountId,
+      ...extra,
+      what: extra.keyId === undefined ? "TURN key list" : "TURN key lookup",
+      url: `${call.connection.origin}${path}`,
+      secrets: call.connection.secrets,
+    };
+  }
+
+  /** Identical calls in flight share one request; a call with its own signal runs alone, so aborting it really stops its request. */
+  private shared<T>(shareKey: string, call: Prepared, run: () => Promise<T>): Promise<T> {
+    if (call.signal) return run();
+    let pending = this.inFlight.get(shareKey) as Promise<T> | undefined;
+    if (!pending) {
+      pending = run();
+      this.inFlight.set(shareKey, pending);
+      const forget = () => this.inFlight.delete(shareKey);
+      pending.then(forget, forget);
+    }
+    return pending;
+  }
+
+  /**
+   * One call under its deadline and its caller's signal: one cancellation
+   * ends every wait and request of the call, whichever comes first. The
+   * deadline starts once the call holds its first slot: time queued behind
+   * other calls for the shared budget is not this call's to lose.
+   */
+  private async run<T>(call: Prepared, who: RequestIdentity, body: (ctx: CallContext) => Promise<T>): Promise<T> {
+    const { signal } = call;
+    if (signal?.aborted) throw abortedError(who, signal);
+    const ctx = new CallContext(call, this.dispatcherFor(call), this.limiter);
+    const onCallerAbort = () => ctx.cancel.cancel(new CallerAbort());
+    signal?.addEventListener("abort", onCallerAbort, { once: true });
+    try {
+      return await body(ctx);
+    } catch (err) {
+      if (err instanceof DeadlineError) throw timeoutError(call, who, ctx.last);
+      if (err instanceof CallerAbort) throw abortedError(who, signal!);
+      throw err;
+    } finally {
+      ctx.finish();
+      signal?.removeEventListener("abort", onCallerAbort);
+    }
+  }
+
+  private dispatcherFor(call: Prepared): Dispatcher {
+    return call.dispatcher ?? (this.ownDispatcher ??= createDispatcher());
+  }
+
+  /** The retry loop of one request: attempts, waits and the deadline. */
+  private async request<T>(ctx: CallContext, target: Target<T>): Promise<T> {
+    const { call } = ctx;
+    for (let attempt = 1; ; attempt++) {
+      const slot = await this.limiter.acquire(ctx.cancel, attempt > 1);
+      ctx.startDeadline();
+      let outcome: Interpretation<T>;
+      let failure: Parameters<typeof decideRetry>[0];
+      try {
+        const response: HttpResponse = await httpGet(call.connection.origin, target.path, call.connection.headers, ctx.cancel, ctx.dispatcher, target.maxBytes);
+        outcome = interpretResponse(response, target.who, attempt, target.reader);
+        failure = { status: response.status, headers: response.headers };
+      } catch (err) {
+        if (ctx.cancel.cancelled) throw ctx.cancel.reason;
+        outcome = { ok: false, error: errorOfThrown(err, target.who, attempt) };
+        failure = err instanceof BodyTooLargeError ? { status: err.status, headers: {} } : { networkCode: networkErrorCode(err) };
+      } finally {
+        slot.release();
+      }
+      if (outcome.ok) return outcome.value;
+      ctx.last = outcome.error;
+      const decision = decideRetry(failure, { attempt, maxRetries: call.maxRetries, msLeft: ctx.msLeft() });
+      if (!decision.retry) throw outcome.error;
+      // Rate limits are per user: every call of the client waits it out together.
+      if (outcome.error.status === 429) this.limiter.pauseFor(decision.waitMs);
+      call.logger?.(`retrying GET ${target.path} in ${decision.waitMs} ms (attempt ${attempt + 1} of ${call.maxRetries + 1}): ${reasonOf(outcome.error)}`);
+      await sleep(decision.waitMs, ctx.cancel);
+    }
+  }
 }
 
-function timeoutError(lookup: PreparedLookup, last: CloudflareApiError | undefined): CloudflareTimeoutError {
+/** The cancellation, deadline and last failure of one call. */
+class CallContext {
+  readonly cancel = new Cancellation();
+  last: CloudflareApiError | undefined;
+  private deadlineAt = Infinity;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly call: Prepared,
+    readonly dispatcher: Dispatcher,
+    readonly limiter: RequestLimiter,
+  ) {}
+
+  /** Starts the deadline, once. */
+  startDeadline(): void {
+    if (this.timer) return;
+    this.deadlineAt = Date.now() + this.call.timeoutMs;
+    this.timer = setTimeout(() => this.cancel.cancel(new DeadlineError()), this.call.timeoutMs);
+  }
+
+  msLeft(): number {
+    return this.deadlineAt - Date.now();
+  }
+
+  finish(): void {
+    clearTimeout(this.timer);
+  }
+}
+
+/** Turns what `httpGet` threw into one of our errors. */
+function errorOfThrown(err: unknown, who: RequestIdentity, attempt: number): CloudflareApiError {
+  const base = { accountId: who.accountId, keyId: who.keyId, keyName: who.keyName, attempts: attempt };
+  if (err instanceof BodyTooLargeError) {
+    return new CloudflareResponseError({
+      ...base,
+      status: err.status,
+      rayId: header(err, "cf-ray", who.secrets),
+      summary: `Cloudflare's response to the ${who.what} is larger than ${err.limit} bytes; reading was stopped`,
+    });
+  }
+  const code = networkErrorCode(err);
+  const detail = redactSecrets(code ?? (err instanceof Error ? err.message : String(err)), who.secrets);
+  return new CloudflareConnectionError({
+    ...base,
+    summary: `Could not reach the Cloudflare API at ${new URL(who.url).origin} (${detail})`,
+    hint: isTlsFailure(code)
+      ? `The TLS handshake or certificate check failed; check ${settingLabel("baseUrl")} and any proxy in between`
+      : `Check the network and ${settingLabel("baseUrl")}`,
+  });
+}
+
+function timeoutError(call: Prepared, who: RequestIdentity, last: CloudflareApiError | undefined): CloudflareTimeoutError {
   return new CloudflareTimeoutError({
-    accountId: lookup.accountId,
-    keyId: lookup.keyId,
+    accountId: who.accountId,
+    keyId: who.keyId,
+    keyName: who.keyName,
     status: last?.status,
     errors: last?.errors,
     rayId: last?.rayId,
     attempts: last?.attempts,
-    summary: `The TURN key lookup did not finish within its ${lookup.timeoutMs} ms deadline${last ? ` (last failure: ${reasonOf(last)})` : ""}`,
+    summary: `The ${who.what} did not finish within its ${call.timeoutMs} ms deadline${last ? ` (last failure: ${reasonOf(last)})` : ""}`,
     hint: "Raise timeoutMs, or check the network and baseUrl",
   });
 }
@@ -262,18 +478,32 @@ function reasonOf(err: CloudflareApiError): string {
   return `HTTP ${err.status}${codes ? ` (Cloudflare error ${codes})` : ""}`;
 }
 
-function abortedError(lookup: LookupIdentity, signal: AbortSignal): TurnKeyLookupAbortedError {
+function abortedError(who: RequestIdentity, signal: AbortSignal): TurnKeyLookupAbortedError {
   return new TurnKeyLookupAbortedError({
-    accountId: lookup.accountId,
-    keyId: lookup.keyId,
-    summary: "The TURN key lookup was aborted by its signal",
+    accountId: who.accountId,
+    keyId: who.keyId,
+    keyName: who.keyName,
+    summary: `The ${who.what} was aborted by its signal`,
     cause: signal.reason,
   });
 }
 
-/** Abort reasons of the lookup's own controller. */
+/** Cancellation reasons of a call's own token. */
 class DeadlineError extends Error {}
 class CallerAbort extends Error {}
+
+/**
+ * Creates a client. Settings are checked at once where they can be (limits,
+ * timeouts); the credential and base URL at the first call, so that a stack
+ * whose lookups all wait on unknown values never needs one.
+ *
+ * @example
+ * const client = createTurnKeyClient({ apiToken: process.env.CLOUDFLARE_API_TOKEN, cache: true });
+ * const key = await client.findTurnKeyByName({ accountId, name: "production-realtime-app" });
+ */
+export function createTurnKeyClient(options: TurnKeyClientOptions = {}): TurnKeyClient {
+  return new TurnKeyClientImpl(options);
+}
 
 /** `true` if `err` is one of this package's errors. */
 export function isTurnKeyLookupError(err: unknown): err is TurnKeyLookupError {

@@ -6,17 +6,17 @@ import type * as host from "./providerHost";
  * resolved from the program's directory, where the stack installed this
  * package (or, inside this package's own repository, the package itself).
  */
-function loadHost(): typeof host {
+function loadHost(): host.ProviderHost {
   const { createRequire } = require("node:module") as typeof import("node:module");
-  return createRequire(`${process.cwd()}/`)("pulumi-cloudflare-turn-lookup/provider-host") as typeof host;
+  return (createRequire(`${process.cwd()}/`)("pulumi-cloudflare-turn-lookup/internal/provider-host") as typeof host).providerHost();
 }
 
 /**
- * The object the Pulumi SDK serializes into every `TurnKeyLookup`'s
- * `__provider` input (and so twice into the state, as input and output). It
- * must stay small and hold no secret: each method only loads the real
- * implementation inside the provider process, and nothing else at module
- * level may be referenced here, or the serializer would capture it by value.
+ * The objects the Pulumi SDK serializes into every lookup's `__provider`
+ * input (and so twice into the state, as input and output). They must stay
+ * small and hold no secret: each method only loads the real implementation
+ * inside the provider process, and nothing else at module level may be
+ * referenced here, or the serializer would capture it by value.
  *
  * A read of an existing object only ever meets `configure`, `check` and
  * `read`. `create` is there to refuse with a clear message; there is no
@@ -25,7 +25,14 @@ function loadHost(): typeof host {
  */
 export const turnKeyProvider: dynamic.ResourceProvider = {
   configure: (req) => loadHost().configure(req),
-  check: (olds, news) => loadHost().check(olds, news),
-  read: (id, props) => loadHost().read(id, props),
-  create: () => loadHost().create(),
+  check: (_olds, news) => loadHost().check(news),
+  read: (id, props) => loadHost().readKey(id, props),
+  create: () => loadHost().refuseCreate(),
+};
+
+/** The serialized provider of `TurnKeys`, the list lookup; see {@link turnKeyProvider}. */
+export const turnKeysProvider: dynamic.ResourceProvider = {
+  configure: (req) => loadHost().configure(req),
+  read: (id, props) => loadHost().readKeys(id, props),
+  create: () => loadHost().refuseCreate(),
 };

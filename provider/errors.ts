@@ -37,8 +37,10 @@ export class TurnKeyInputError extends TurnKeyLookupError {
 export interface CloudflareApiErrorDetails {
   /** The account id of the lookup. */
   readonly accountId: string;
-  /** The TURN key id of the lookup. */
-  readonly keyId: string;
+  /** The TURN key id of the lookup; `undefined` for a list or a lookup by name. */
+  readonly keyId?: string | undefined;
+  /** The name looked up, for a lookup by name. */
+  readonly keyName?: string | undefined;
   /** The HTTP status of the last response, or `undefined` when none arrived. */
   readonly status?: number;
   /** Cloudflare's `errors` list from the last response (empty when it had none). */
@@ -70,8 +72,10 @@ export class CloudflareApiError extends TurnKeyLookupError {
   readonly rayId: string | undefined;
   /** The account id of the failed lookup. */
   readonly accountId: string;
-  /** The TURN key id of the failed lookup. */
-  readonly keyId: string;
+  /** The TURN key id of the failed lookup; `undefined` for a list or a lookup by name. */
+  readonly keyId: string | undefined;
+  /** The name looked up, for a lookup by name. */
+  readonly keyName: string | undefined;
   /** How many HTTP requests the lookup sent in all. */
   readonly attempts: number;
   /** What went wrong, in a few words: the message without ids, status or advice. */
@@ -85,12 +89,13 @@ export class CloudflareApiError extends TurnKeyLookupError {
     this.rayId = details.rayId;
     this.accountId = details.accountId;
     this.keyId = details.keyId;
+    this.keyName = details.keyName;
     this.attempts = details.attempts ?? 1;
     this.summary = details.summary;
   }
 }
 
-/** The key does not exist in the account (HTTP 404). */
+/** The key does not exist in the account (HTTP 404), or no key of the account has the name looked up. */
 export class TurnKeyNotFoundError extends CloudflareApiError {
   override name = "TurnKeyNotFoundError";
 }
@@ -125,13 +130,46 @@ export class TurnKeyLookupAbortedError extends CloudflareApiError {
   override name = "TurnKeyLookupAbortedError";
 }
 
+/**
+ * Several keys of the account have the name looked up. Names are free text
+ * and need not be unique: look the key up by its id instead.
+ */
+export class TurnKeyAmbiguousError extends TurnKeyLookupError {
+  override name = "TurnKeyAmbiguousError";
+  /** The account searched. */
+  readonly accountId: string;
+  /** The name looked up. */
+  readonly keyName: string;
+  /** The uids of every key with that name, in the API's order. */
+  readonly uids: readonly string[];
+
+  /** @param accountId the account; @param keyName the name; @param uids the matching keys' uids. */
+  constructor(accountId: string, keyName: string, uids: readonly string[]) {
+    super(
+      `${uids.length} TURN keys of account ${accountId} are named ${JSON.stringify(keyName)}: ${uids.join(", ")}. ` +
+        "Names need not be unique; look the key up by keyId instead, with one of these uids.",
+    );
+    this.accountId = accountId;
+    this.keyName = keyName;
+    this.uids = uids;
+  }
+}
+
+/** Who the failed request was about, as the message names it. */
+function subjectOf(d: Pick<CloudflareApiErrorDetails, "accountId" | "keyId" | "keyName">): string {
+  if (d.keyId !== undefined) return `account ${d.accountId}, key ${d.keyId}`;
+  if (d.keyName !== undefined) return `account ${d.accountId}, name ${JSON.stringify(d.keyName)}`;
+  return `account ${d.accountId}`;
+}
+
 function formatApiMessage(d: CloudflareApiErrorDetails): string {
-  const parts = [`${d.summary} (account ${d.accountId}, key ${d.keyId})`];
+  const attempts = (d.attempts ?? 1) > 1 ? ` after ${d.attempts} attempts` : "";
+  // With no response, the attempts belong to the summary ("could not reach … after 4 attempts").
+  const parts = [`${d.summary}${d.status === undefined ? attempts : ""} (${subjectOf(d)})`];
   const facts: string[] = [];
-  if (d.status !== undefined) facts.push(`HTTP ${d.status}`);
+  if (d.status !== undefined) facts.push(`HTTP ${d.status}${attempts}`);
   for (const e of d.errors ?? []) facts.push(`Cloudflare error ${e.code}: ${e.message}`);
   if (d.rayId) facts.push(`cf-ray ${d.rayId}`);
-  if ((d.attempts ?? 1) > 1) facts.push(`after ${d.attempts} attempts`);
   if (facts.length > 0) parts.push(facts.join("; "));
   if (d.hint) parts.push(d.hint);
   return parts.join(". ") + (d.hint?.endsWith(".") ? "" : ".");

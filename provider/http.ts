@@ -1,8 +1,15 @@
 import type { Dispatcher } from "undici";
 import type { Cancellation } from "./cancellation";
 
-/** Largest response body read; a larger one is aborted mid-read, never buffered. */
+/** Largest body of a single key's response; a larger one is aborted mid-read, never buffered. A key is about 150 bytes. */
 export const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * Largest body of one page of an account's key list. A listed key is about
+ * 150 bytes of JSON, so 10,000 keys (far more than any account we know of,
+ * and what the emulator is tested with) come to about 1.5 MB; 8 MiB leaves
+ * five times that while still bounding what a broken server can make us buffer.
+ */
+export const MAX_LIST_BODY_BYTES = 8 * 1024 * 1024;
 /** Longest silence allowed while waiting for headers, or between body chunks, in one attempt. */
 export const ATTEMPT_IDLE_TIMEOUT_MS = 20_000;
 
@@ -13,41 +20,34 @@ export interface HttpResponse {
   readonly body: string;
 }
 
-/** Thrown when the body passes {@link MAX_BODY_BYTES}. */
+/** Thrown (as the abort reason) when the body passes its cap. */
 export class BodyTooLargeError extends Error {
   override name = "BodyTooLargeError";
-  /** @param status the response's status; @param headers its headers. */
+  /** @param status the response's status; @param headers its headers; @param limit the cap in bytes. */
   constructor(
     readonly status: number,
     readonly headers: HttpResponse["headers"],
+    readonly limit: number,
   ) {
-    super(`response body is larger than ${MAX_BODY_BYTES} bytes`);
+    super(`response body is larger than ${limit} bytes`);
   }
 }
 
-let dispatcher: Dispatcher | undefined;
-
-/**
- * The process-wide keep-alive dispatcher, created on first use so that merely
- * importing this package (or serializing the dynamic provider) opens nothing.
- */
-export function sharedDispatcher(): Dispatcher {
-  if (!dispatcher) {
-    // Required lazily: importing undici costs start-up time that a program
-    // which never looks anything up should not pay.
-    const { Agent } = require("undici") as typeof import("undici");
-    dispatcher = new Agent({
-      keepAliveTimeout: 10_000,
-      connect: { timeout: 10_000 },
-      headersTimeout: ATTEMPT_IDLE_TIMEOUT_MS,
-      bodyTimeout: ATTEMPT_IDLE_TIMEOUT_MS,
-    });
-  }
-  return dispatcher;
+/** A keep-alive dispatcher for one client. */
+export function createDispatcher(): Dispatcher {
+  // Required here, not at the top: importing undici costs start-up time that
+  // a program which never looks anything up should not pay.
+  const { Agent } = require("undici") as typeof import("undici");
+  return new Agent({
+    keepAliveTimeout: 10_000,
+    connect: { timeout: 10_000 },
+    headersTimeout: ATTEMPT_IDLE_TIMEOUT_MS,
+    bodyTimeout: ATTEMPT_IDLE_TIMEOUT_MS,
+  });
 }
 
 /**
- * Sends one GET and reads the body up to {@link MAX_BODY_BYTES}. Redirects are
+ * Sends one GET and reads the body up to `maxBytes`. Redirects are
  * never followed (undici's dispatch does not), so a credential never goes to
  * another origin. Rejects with undici's own errors on network failure, and
  * with the cancellation's reason as soon as `cancel` fires, including
@@ -58,7 +58,8 @@ export function httpGet(
   path: string,
   headers: Readonly<Record<string, string>>,
   cancel: Cancellation,
-  dispatcher: Dispatcher = sharedDispatcher(),
+  dispatcher: Dispatcher,
+  maxBytes: number,
 ): Promise<HttpResponse> {
   return new Promise<HttpResponse>((resolve, reject) => {
     let controller: Dispatcher.DispatchController | undefined;
@@ -70,7 +71,7 @@ export function httpGet(
       controller?.abort(reason instanceof Error ? reason : new Error(String(reason)));
       reject(reason);
     });
-    const tooLarge = (c: Dispatcher.DispatchController) => c.abort(new BodyTooLargeError(status, responseHeaders));
+    const tooLarge = (c: Dispatcher.DispatchController) => c.abort(new BodyTooLargeError(status, responseHeaders, maxBytes));
     dispatcher.dispatch(
       { origin, path, method: "GET", headers },
       {
@@ -81,11 +82,11 @@ export function httpGet(
         onResponseStart(c, statusCode, h) {
           status = statusCode;
           responseHeaders = h;
-          if (Number(h["content-length"]) > MAX_BODY_BYTES) tooLarge(c);
+          if (Number(h["content-length"]) > maxBytes) tooLarge(c);
         },
         onResponseData(c, chunk) {
           size += chunk.length;
-          if (size > MAX_BODY_BYTES) tooLarge(c);
+          if (size > maxBytes) tooLarge(c);
           else chunks.push(chunk);
         },
         onResponseEnd() {

@@ -4,12 +4,13 @@ import { TurnKeyInputError } from "./errors";
 export type IdField = "accountId" | "keyId";
 
 /**
- * Cloudflare issues account and TURN key ids as 32 lowercase hexadecimal
- * characters. Accepting only that shape is also what keeps every id from
- * changing the request's path or query (`/`, `?`, `#`, `%`, `..`, spaces and
- * unicode look-alikes all fall outside it).
+ * The shape of every Cloudflare account and TURN key id, defined once for the
+ * client, the response schema and the emulator. Cloudflare issues both as 32
+ * lowercase hexadecimal characters. Accepting only that shape is also what
+ * keeps every id from changing the request's path or query (`/`, `?`, `#`,
+ * `%`, `..`, spaces and unicode look-alikes all fall outside it).
  */
-const ID_PATTERN = /^[0-9a-f]{32}$/;
+export const ID_PATTERN = /^[0-9a-f]{32}$/;
 const ID_LENGTH = 32;
 const SHOWN_CHARACTERS = 80;
 
@@ -64,4 +65,35 @@ function show(value: string): string {
     })
     .join("");
   return `"${escaped}"${cut ? `… (${chars.length} characters)` : ""}`;
+}
+
+/** Longest name accepted for a lookup by name; Cloudflare's names are short descriptions. */
+const MAX_NAME_LENGTH = 1024;
+
+/**
+ * Returns `value` if it can be a TURN key's name: any string (the empty one
+ * included, Cloudflare's default) up to a sane length. Else throws a
+ * {@link TurnKeyInputError} for `name`.
+ */
+export function validateName(value: unknown): string {
+  if (typeof value !== "string") {
+    throw new TurnKeyInputError("name", `name must be a string (the TURN key's name, "" included); got ${value === null ? "null" : typeof value}.`);
+  }
+  if (value.length > MAX_NAME_LENGTH) {
+    throw new TurnKeyInputError("name", `name is ${value.length} characters long; a TURN key's name is at most ${MAX_NAME_LENGTH}.`);
+  }
+  return value;
+}
+
+/** The prefix of a by-name lookup's resource id: it is read under its name, not the key's id (which it does not know yet). */
+const BY_NAME_ID_PREFIX = "name:";
+
+/** The resource id a lookup by `name` is registered under. */
+export function byNameResourceId(name: string): string {
+  return `${BY_NAME_ID_PREFIX}${name}`;
+}
+
+/** The name a by-name lookup's resource id stands for, or `undefined` for a key id. */
+export function nameOfResourceId(id: string): string | undefined {
+  return id.startsWith(BY_NAME_ID_PREFIX) ? id.slice(BY_NAME_ID_PREFIX.length) : undefined;
 }

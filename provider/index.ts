@@ -1,13 +1,31 @@
 /**
- * pulumi-cloudflare-turn-lookup: reference an existing Cloudflare Calls
- * (Realtime) TURN key from a Pulumi stack.
+ * pulumi-cloudflare-turn-lookup: reference existing Cloudflare Calls
+ * (Realtime) TURN keys from a Pulumi stack.
  *
- * - {@link TurnKeyLookup}: the resource to use in a stack.
- * - {@link getTurnKey}: the plain client, for scripts and tests (also at
- *   `pulumi-cloudflare-turn-lookup/client`, which does not load Pulumi).
+ * - {@link TurnKeyLookup} and {@link TurnKeys}: lookups kept in state, as read resources.
+ * - {@link lookupTurnKey}, {@link lookupTurnKeyByName}, {@link lookupTurnKeys}
+ *   and their `…Output` forms: lookups that keep nothing in state.
+ * - {@link createTurnKeyClient} and {@link getTurnKey}: the plain client, for
+ *   scripts and tests (also at `pulumi-cloudflare-turn-lookup/client`, which
+ *   does not load Pulumi).
  * @packageDocumentation
  */
 export * from "./lookupClient";
 export { TurnKeyLookup, type TurnKeyLookupArgs } from "./turnKeyLookup";
-export { turnKeyProvider } from "./dynamicProvider";
-export { CONFIG_KEYS, LIMIT_CONFIG_KEYS, type TurnKeyLookupInputs, type TurnKeyLookupOutputs } from "./providerHost";
+export { TurnKeys, type TurnKeysArgs } from "./turnKeys";
+export type { TurnKeysOutputs } from "./providerHost";
+export {
+  lookupTurnKey,
+  lookupTurnKeyOutput,
+  lookupTurnKeyByName,
+  lookupTurnKeyByNameOutput,
+  lookupTurnKeys,
+  lookupTurnKeysOutput,
+  type LookupTurnKeyArgs,
+  type LookupTurnKeyOutputArgs,
+  type LookupTurnKeyByNameArgs,
+  type LookupTurnKeyByNameOutputArgs,
+  type LookupTurnKeysArgs,
+  type LookupTurnKeysOutputArgs,
+  type LookupTurnKeysResult,
+} from "./functions";

@@ -1,13 +1,15 @@
 /**
- * Process-wide request limits shared by every lookup: a concurrency cap, a
+ * Request limits shared by every lookup of one client: a concurrency cap, a
  * client-side request budget (a token bucket sized from Cloudflare's 1,200
  * requests per five minutes per user), and a shared pause that a 429 sets so
  * that every waiting lookup backs off together.
  */
 
 import type { Cancellation } from "./cancellation";
+import { TurnKeyInputError } from "./errors";
+import { setting, wholeNumber } from "./settings";
 
-/** Tunable limits; see {@link configureRequestLimits}. */
+/** Tunable limits of a client's requests. */
 export interface RequestLimits {
   /** Most requests in flight at once in this process. Default 16. */
   maxConcurrency: number;
@@ -32,7 +34,7 @@ export interface Slot {
   release(): void;
 }
 
-/** Concurrency cap, token bucket and shared pause. One per process (see {@link requestLimiter}). */
+/** Concurrency cap, token bucket and shared pause. One per client. */
 export class RequestLimiter {
   private limits: RequestLimits;
   private active = 0;
@@ -122,18 +124,30 @@ export class RequestLimiter {
   }
 }
 
-/** The limiter every lookup in this process shares. */
-export const requestLimiter = new RequestLimiter();
+/**
+ * `current` with `changes` applied, each checked: a value that is not a
+ * positive whole number is a {@link TurnKeyInputError} naming it.
+ */
+export function mergeLimits(current: Readonly<RequestLimits>, changes: Partial<RequestLimits>): RequestLimits {
+  const next = { ...current };
+  for (const field of Object.keys(DEFAULT_REQUEST_LIMITS) as (keyof RequestLimits)[]) {
+    next[field] = wholeNumber(field, changes[field], current[field]);
+  }
+  return next;
+}
 
 /**
- * Sets the process-wide request limits. Give only what you want to change;
- * the rest keeps its current value. Throws `RangeError` on a value that is
- * not a positive whole number.
+ * The limits the stack config sets (`turnKeyLookup:maxConcurrency`, ...), read
+ * through `get`. A value that is not a whole number is a {@link TurnKeyInputError} naming its key.
  */
-export function configureRequestLimits(limits: Partial<RequestLimits>): void {
-  const next = { ...requestLimiter.current, ...limits };
-  for (const [k, v] of Object.entries(next)) {
-    if (!Number.isInteger(v) || v < 1) throw new RangeError(`${k} must be a whole number > 0; got ${String(v)}`);
+export function limitsFromConfig(get: (configKey: string) => string | undefined): Partial<RequestLimits> {
+  const limits: Partial<RequestLimits> = {};
+  for (const field of Object.keys(DEFAULT_REQUEST_LIMITS) as (keyof RequestLimits)[]) {
+    const configKey = setting(field).configKey!;
+    const raw = get(configKey);
+    if (raw === undefined) continue;
+    if (!/^\d+$/.test(raw.trim())) throw new TurnKeyInputError(field, `${configKey} must be a whole number; got ${JSON.stringify(raw)}.`);
+    limits[field] = Number(raw.trim());
   }
-  requestLimiter.configure(next);
+  return limits;
 }

@@ -1,132 +1,141 @@
 /**
  * The dynamic provider's implementation, loaded inside the provider process
- * by the small serialized object in `dynamicProvider.ts`. It adapts the
- * engine's calls to {@link getTurnKey} and holds the credentials read from
- * the stack's configuration, which therefore never become resource inputs and
- * never reach the state.
+ * by the small serialized objects in `dynamicProvider.ts`
+ * (`pulumi-cloudflare-turn-lookup/internal/provider-host`). A thin adapter:
+ * it turns the engine's calls into calls of one {@link TurnKeyClient}, built
+ * from the stack's configuration in `configure`, so credentials never become
+ * resource inputs and never reach the state.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { getTurnKey } from "./client";
+import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
+import { type ListedTurnKey, type TurnKey, type TurnKeyClient, createTurnKeyClient, listedTurnKeys } from "./client";
 import { TurnKeyInputError } from "./errors";
 import { engineDebugLogger } from "./engineLog";
-import { type IdField, validateId } from "./ids";
-import { type RequestLimits, configureRequestLimits } from "./limits";
-import type { CredentialSource } from "./settings";
+import { type IdField, nameOfResourceId, validateId } from "./ids";
+import { type RequestLimits, limitsFromConfig } from "./limits";
+import { connectionFromConfig } from "./settings";
 
-/** Inputs of a `TurnKeyLookup` as the engine passes them. */
+/** Inputs of a `TurnKeyLookup` as the engine passes them: the account, and the key's id or its name. */
 export interface TurnKeyLookupInputs {
   accountId?: string;
   keyId?: string;
+  name?: string;
 }
 
 /** Outputs of a `TurnKeyLookup`: the key's fields and the ids it was looked up by. */
-export interface TurnKeyLookupOutputs {
+export type TurnKeyLookupOutputs = TurnKey;
+
+/** Inputs of a `TurnKeys` list lookup. */
+export interface TurnKeysInputs {
+  accountId?: string;
+}
+
+/** Outputs of a `TurnKeys` list lookup. */
+export interface TurnKeysOutputs {
   accountId: string;
-  keyId: string;
-  name: string;
-  uid: string;
-  created: string;
-  modified: string;
+  keys: ListedTurnKey[];
 }
 
-/** Stack configuration keys read in `configure`, named as `@pulumi/cloudflare` names them. */
-export const CONFIG_KEYS = {
-  apiToken: "cloudflare:apiToken",
-  apiKey: "cloudflare:apiKey",
-  email: "cloudflare:email",
-  baseUrl: "cloudflare:baseUrl",
-  userAgentOperatorSuffix: "cloudflare:userAgentOperatorSuffix",
-} as const;
+/**
+ * What one provider process serves: the client built from the stack config.
+ * Every lookup of the process shares it, so a preview that reads a key 50
+ * times, or looks 20 names up in one account, sends one request.
+ */
+export class ProviderHost {
+  private client: TurnKeyClient | undefined;
+  private configured = "";
 
-/** Stack configuration keys that tune the provider process's shared request limits (see `RequestLimits`). */
-export const LIMIT_CONFIG_KEYS = {
-  maxConcurrency: "turnKeyLookup:maxConcurrency",
-  requestsPerInterval: "turnKeyLookup:requestsPerInterval",
-  intervalMs: "turnKeyLookup:intervalMs",
-  burst: "turnKeyLookup:burst",
-} as const satisfies Record<keyof RequestLimits, string>;
-
-/** How the engine's wire format marks a value not known until `pulumi up` (the SDK's `runtime.unknownValue`). */
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-let stackConfig: CredentialSource = {};
-
-/** Reads credentials, the base URL and request limits from the stack's configuration. */
-export async function configure(req: dynamic.ConfigureRequest): Promise<void> {
-  const get = (key: string): string | undefined => {
-    const v: unknown = req.config.get(key);
-    return typeof v === "string" ? v : undefined;
-  };
-  const limits: Partial<RequestLimits> = {};
-  for (const [field, key] of Object.entries(LIMIT_CONFIG_KEYS) as [keyof RequestLimits, string][]) {
-    const raw = get(key);
-    if (raw === undefined) continue;
-    if (!/^\d+$/.test(raw.trim())) throw new TurnKeyInputError(field, `${key} must be a whole number; got ${JSON.stringify(raw)}.`);
-    limits[field] = Number(raw);
+  /** Builds the client from the stack's configuration (credentials, base URL, request limits). */
+  async configure(req: dynamic.ConfigureRequest): Promise<void> {
+    const get = (key: string): string | undefined => {
+      const v: unknown = req.config.get(key);
+      return typeof v === "string" ? v : undefined;
+    };
+    const limits = limitsFromConfig(get);
+    const settings = connectionFromConfig(get);
+    // Each kind of lookup has its own serialized provider, and the engine
+    // configures each: the same configuration keeps the one client and its cache.
+    const fingerprint = JSON.stringify([settings, limits]);
+    if (this.client && fingerprint === this.configured) return;
+    const client = createTurnKeyClient({ ...settings, limits, cache: true, logger: engineDebugLogger() });
+    await this.client?.close();
+    this.client = client;
+    this.configured = fingerprint;
   }
-  if (Object.keys(limits).length > 0) {
-    try {
-      configureRequestLimits(limits);
-    } catch (err) {
-      throw new TurnKeyInputError("limits", (err as Error).message);
+
+  /** The request limits in force. */
+  get limits(): Readonly<RequestLimits> {
+    return this.theClient().limits;
+  }
+
+  /** The client, built from the environment alone if the engine never called `configure`. */
+  private theClient(): TurnKeyClient {
+    return (this.client ??= createTurnKeyClient({ cache: true, logger: engineDebugLogger() }));
+  }
+
+  /** Validates the ids, so a bad one fails before any request. */
+  async check(news: TurnKeyLookupInputs): Promise<dynamic.CheckResult<TurnKeyLookupInputs>> {
+    const failures: dynamic.CheckFailure[] = [];
+    const fields: IdField[] = news.name === undefined ? ["accountId", "keyId"] : ["accountId"];
+    for (const field of fields) {
+      try {
+        validateId(field, news[field]);
+      } catch (err) {
+        if (!(err instanceof TurnKeyInputError)) throw err;
+        failures.push({ property: field, reason: err.message });
+      }
     }
+    return { inputs: news, failures };
   }
-  stackConfig = {
-    apiToken: get(CONFIG_KEYS.apiToken),
-    apiKey: get(CONFIG_KEYS.apiKey),
-    email: get(CONFIG_KEYS.email),
-    baseUrl: get(CONFIG_KEYS.baseUrl),
-    userAgentOperatorSuffix: get(CONFIG_KEYS.userAgentOperatorSuffix),
-  };
-}
 
-/** Validates the ids, so a bad one fails `pulumi preview` before any request. */
-export async function check(_olds: unknown, news: TurnKeyLookupInputs): Promise<dynamic.CheckResult<TurnKeyLookupInputs>> {
-  const failures: dynamic.CheckFailure[] = [];
-  for (const field of ["accountId", "keyId"] as const satisfies readonly IdField[]) {
-    try {
-      validateId(field, news[field]);
-    } catch (err) {
-      if (!(err instanceof TurnKeyInputError)) throw err;
-      failures.push({ property: field, reason: err.message });
+  /** Reads one key, by id or by name; the engine calls this in preview, update and refresh. */
+  async readKey(id: string, props: TurnKeyLookupInputs): Promise<dynamic.ReadResult<Partial<TurnKeyLookupOutputs>>> {
+    // Dispatched on the id, not on `props.name`: a refresh passes the last outputs, which hold a name for every lookup.
+    const name = nameOfResourceId(id);
+    if (name !== undefined) {
+      if (isUnknown(props.accountId)) return { id, props: { name } };
+      const key = await this.theClient().findTurnKeyByName({ accountId: props.accountId, name });
+      return { id, props: { ...key } };
     }
-  }
-  return { inputs: news, failures };
-}
-
-/** Looks the key up; the engine calls this in preview, update and refresh. */
-export async function read(id: string, props: TurnKeyLookupInputs): Promise<dynamic.ReadResult<Partial<TurnKeyLookupOutputs>>> {
-  const keyId = props.keyId ?? id;
-  if (keyId !== id) {
-    throw new TurnKeyInputError("keyId", `keyId ${JSON.stringify(keyId)} does not match the resource id ${JSON.stringify(id)}.`);
-  }
-  if (props.accountId === undefined || props.accountId === UNKNOWN) {
+    const keyId = props.keyId ?? id;
+    if (keyId !== id) {
+      throw new TurnKeyInputError("keyId", `keyId ${JSON.stringify(keyId)} does not match the resource id ${JSON.stringify(id)}.`);
+    }
     // In a preview, an account id that another resource has yet to produce is
-    // unknown, and arrives missing (the engine never reads with an unknown key
-    // id). TurnKeyLookup never sends a missing one otherwise: it refuses it in
-    // the program. The key cannot be read yet. The engine refuses unknown
-    // values in a read's result, but the SDK treats outputs left out of it as
-    // unknown in a preview, so only the key id is returned; `pulumi up` reads the key.
-    return { id, props: { keyId } };
+    // unknown, and arrives missing. The key cannot be read yet. The engine
+    // refuses unknown values in a read's result, but the SDK treats outputs
+    // left out of it as unknown in a preview, so only the key id is returned;
+    // `pulumi up` reads the key.
+    if (isUnknown(props.accountId)) return { id, props: { keyId } };
+    const key = await this.theClient().getTurnKey({ accountId: props.accountId, keyId });
+    return { id: key.keyId, props: { ...key } };
   }
-  const key = await getTurnKey(
-    { accountId: props.accountId, keyId },
-    // Within one provider process every lookup of the same key shares one
-    // request and its result: a preview that reads a key 50 times sends one GET.
-    { ...stackConfig, cache: true, logger: engineDebugLogger() },
-  );
-  return {
-    id: key.keyId,
-    props: { accountId: key.accountId, keyId: key.keyId, name: key.name, uid: key.uid, created: key.created, modified: key.modified },
-  };
+
+  /** Reads an account's whole list. */
+  async readKeys(id: string, props: TurnKeysInputs): Promise<dynamic.ReadResult<Partial<TurnKeysOutputs>>> {
+    if (isUnknown(props.accountId)) return { id, props: {} };
+    const keys = await this.theClient().listTurnKeys({ accountId: props.accountId });
+    return { id, props: { accountId: props.accountId, keys: listedTurnKeys(keys) } };
+  }
+
+  /** A lookup never creates a key; this is reached only if the engine is asked to create one (e.g. by `import`). */
+  async refuseCreate(): Promise<dynamic.CreateResult> {
+    throw new TurnKeyInputError(
+      "keyId",
+      "TurnKeyLookup only reads an existing TURN key and never creates one; construct it with new TurnKeyLookup(...), " +
+        "which registers it as a read of the key id (pulumi import is not supported for dynamic providers).",
+    );
+  }
 }
 
-/** A lookup never creates a key; this is reached only if the engine is asked to create one (e.g. by `import`). */
-export async function create(): Promise<dynamic.CreateResult> {
-  throw new TurnKeyInputError(
-    "keyId",
-    "TurnKeyLookup only reads an existing TURN key and never creates one; construct it with new TurnKeyLookup(...), " +
-      "which registers it as a read of the key id (pulumi import is not supported for dynamic providers).",
-  );
+/** `true` for an input the engine has not resolved yet: missing, or the unknown marker. */
+function isUnknown(value: string | undefined): value is undefined {
+  return value === undefined || value === unknownValue;
 }
 
+let processHost: ProviderHost | undefined;
+
+/** The host of this provider process: the engine starts one process per run, and every lookup in it shares this. */
+export function providerHost(): ProviderHost {
+  return (processHost ??= new ProviderHost());
+}

@@ -1,3 +1,7 @@
+/**
+ * What one HTTP response means: the value asked for, or the error it stands
+ * for. Whether to try again is not decided here but in `retry.ts`.
+ */
 import {
   CloudflareApiError,
   type CloudflareApiErrorDetails,
@@ -9,37 +13,54 @@ import {
 } from "./errors";
 import type { HttpResponse } from "./http";
 import { sanitizeServerText } from "./redact";
-import { isRetryableStatus } from "./retry";
-import { envelopeSchema, errorsOnlySchema, successSchema, type TurnKeyResult, turnKeyResultSchema } from "./schema";
+import { envelopeSchema, errorsOnlySchema } from "./schema";
+import { settingLabel } from "./settings";
 
-/** What one HTTP response means for the lookup. */
-export type Interpretation =
-  | { readonly ok: true; readonly result: TurnKeyResult }
-  | { readonly ok: false; readonly error: CloudflareApiError; readonly retryable: boolean };
+/** What one HTTP response means for the request. */
+export type Interpretation<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: CloudflareApiError };
 
 /** Who asked, for error messages, and which secrets to keep out of them. */
-export interface LookupIdentity {
+export interface RequestIdentity {
   readonly accountId: string;
-  readonly keyId: string;
+  readonly keyId?: string | undefined;
+  readonly keyName?: string | undefined;
+  /** What the request is, for messages: "TURN key lookup" or "TURN key list". */
+  readonly what: string;
+  /** The URL requested, shown when the route itself is wrong (it never holds a credential). */
+  readonly url: string;
   readonly secrets: readonly string[];
 }
 
-const MAX_ERRORS_SHOWN = 5;
+/** How to read the `result` of a successful response of one kind. */
+export interface ResultReader<T> {
+  /** The whole body in one pass, for the common case; `undefined` sends it to the detailed diagnosis. */
+  fast(json: unknown): T | undefined;
+  /** The value, or a sentence saying what is wrong with `result`. */
+  read(result: unknown, resultInfo: unknown): { ok: true; value: T } | { ok: false; problem: string };
+}
 
-/**
- * Reads one response: a valid TURN key, or the error it stands for and
- * whether another attempt could help.
- */
-export function interpretResponse(res: HttpResponse, who: LookupIdentity, attempts: number): Interpretation {
+const MAX_ERRORS_SHOWN = 5;
+/** Cloudflare's codes for a path it has no route for, as opposed to a missing object. */
+const NO_ROUTE_CODES = new Set([7000, 7003]);
+
+/** Reads one response: the value asked for, or the error it stands for. */
+export function interpretResponse<T>(res: HttpResponse, who: RequestIdentity, attempts: number, reader: ResultReader<T>): Interpretation<T> {
   // Failures only: a successful lookup skips sanitizing headers it never shows.
-  const base = () => ({ accountId: who.accountId, keyId: who.keyId, status: res.status, rayId: header(res, "cf-ray", who.secrets), attempts });
-  const fail = (error: CloudflareApiError, retryable = false): Interpretation => ({ ok: false, error, retryable });
+  const base = () => ({
+    accountId: who.accountId,
+    keyId: who.keyId,
+    keyName: who.keyName,
+    status: res.status,
+    rayId: header(res, "cf-ray", who.secrets),
+    attempts,
+  });
+  const fail = (error: CloudflareApiError): Interpretation<T> => ({ ok: false, error });
   const malformed = (problem: string) =>
     fail(
       new CloudflareResponseError({
         ...base(),
-        summary: `Cloudflare's response to the TURN key lookup is not the documented shape: ${problem}`,
-        hint: "Check baseUrl points at the Cloudflare API (or a faithful emulator); if it does, report this with the cf-ray id",
+        summary: `Cloudflare's response to the ${who.what} is not the documented shape: ${problem}`,
+        hint: `Check that ${settingLabel("baseUrl")} points at the Cloudflare API (or a faithful emulator); if it does, report this with the cf-ray id`,
       }),
     );
 
@@ -50,7 +71,7 @@ export function interpretResponse(res: HttpResponse, who: LookupIdentity, attemp
 
   const json = parseJson(res.body);
   if (res.status < 200 || res.status >= 300) {
-    return fail(errorForStatus(res.status, { ...base(), errors: readErrors(json, who.secrets) }, json), isRetryableStatus(res.status));
+    return fail(errorForStatus(res.status, { ...base(), errors: readErrors(json, who.secrets) }, json, who));
   }
 
   const contentType = res.headers["content-type"];
@@ -59,9 +80,8 @@ export function interpretResponse(res: HttpResponse, who: LookupIdentity, attemp
     return malformed(`content type ${shown ? JSON.stringify(shown) : "missing"}, expected application/json`);
   }
   if (json === undefined) return malformed(res.body.length === 0 ? "an empty body" : "a body that is not valid JSON");
-  // The common case in one pass; anything else gets the detailed diagnosis below.
-  const whole = successSchema.safeParse(json);
-  if (whole.success && whole.data.result.uid === who.keyId) return { ok: true, result: whole.data.result };
+  const fast = reader.fast(json);
+  if (fast !== undefined) return { ok: true, value: fast };
   const envelope = envelopeSchema.safeParse(json);
   if (!envelope.success) return malformed(`the envelope ${describeIssues(envelope.error.issues)}`);
   if (!envelope.data.success) {
@@ -70,39 +90,45 @@ export function interpretResponse(res: HttpResponse, who: LookupIdentity, attemp
       new CloudflareApiError({
         ...base(),
         errors,
-        summary: "Cloudflare answered the TURN key lookup with success: false",
+        summary: `Cloudflare answered the ${who.what} with success: false`,
         hint: errors.length === 0 ? "The response named no error" : undefined,
       }),
     );
   }
-  const result = turnKeyResultSchema.safeParse(envelope.data.result);
-  if (!result.success) return malformed(`the result ${describeIssues(result.error.issues)}`);
-  if (result.data.uid !== who.keyId) {
-    return malformed(`it describes key ${result.data.uid}, not the key asked for`);
-  }
-  return { ok: true, result: result.data };
+  const read = reader.read(envelope.data.result, envelope.data.result_info);
+  return read.ok ? { ok: true, value: read.value } : malformed(read.problem);
 }
 
-function errorForStatus(status: number, details: Omit<CloudflareApiErrorDetails, "summary">, json: unknown): CloudflareApiError {
+function errorForStatus(status: number, details: Omit<CloudflareApiErrorDetails, "summary">, json: unknown, who: RequestIdentity): CloudflareApiError {
   const codes = new Set(details.errors?.map((e) => e.code));
+  if (status === 404 && [...codes].some((c) => NO_ROUTE_CODES.has(c))) {
+    return new CloudflareApiError({
+      ...details,
+      summary: `Cloudflare has no API route for ${who.url}`,
+      hint: `Check ${settingLabel("baseUrl")}: it must be the API's base, such as https://api.cloudflare.com/client/v4 (with its /client/v4 path)`,
+    });
+  }
   if (status === 404) {
     return new TurnKeyNotFoundError({
       ...details,
-      summary: "TURN key not found",
-      hint: "Check keyId and accountId: the key may have been deleted, or belong to another account",
+      summary: who.keyId === undefined ? "Account not found" : "TURN key not found",
+      hint:
+        who.keyId === undefined
+          ? "Check accountId: it must be the id of an account the credential can read"
+          : "Check keyId and accountId: the key may have been deleted, or belong to another account",
     });
   }
   if (status === 401 || status === 403) {
     return new CloudflareAuthError({
       ...details,
-      summary: "Cloudflare refused the credential for the TURN key lookup",
-      hint: 'Check that cloudflare:apiToken (or CLOUDFLARE_API_TOKEN) is valid, unexpired, and has the "Calls Read" permission for this account',
+      summary: `Cloudflare refused the credential for the ${who.what}`,
+      hint: `Check that the API token (${settingLabel("apiToken")}) is valid, unexpired, and has the "Calls Read" permission for this account`,
     });
   }
   if (status === 429) {
     return new CloudflareRateLimitError({
       ...details,
-      summary: "Cloudflare rate-limited the TURN key lookup",
+      summary: `Cloudflare rate-limited the ${who.what}`,
       hint: "The API allows 1,200 requests per five minutes per user, shared by every tool using the token; retry later",
     });
   }
@@ -114,7 +140,7 @@ function errorForStatus(status: number, details: Omit<CloudflareApiErrorDetails,
         : json === undefined
           ? "The response body was not JSON"
           : undefined;
-  return new CloudflareApiError({ ...details, summary: "The TURN key lookup failed", hint });
+  return new CloudflareApiError({ ...details, summary: `The ${who.what} failed`, hint });
 }
 
 function parseJson(body: string): unknown {
@@ -131,13 +157,15 @@ function readErrors(json: unknown, secrets: readonly string[]): CloudflareMessag
   return parsed.data.errors.slice(0, MAX_ERRORS_SHOWN).map((e) => ({ code: e.code, message: sanitizeServerText(e.message, secrets) }));
 }
 
-function header(res: HttpResponse, name: string, secrets: readonly string[]): string | undefined {
+/** A response header, made safe to show. */
+export function header(res: Pick<HttpResponse, "headers">, name: string, secrets: readonly string[]): string | undefined {
   const v = res.headers[name];
   const text = Array.isArray(v) ? v[0] : v;
   return text === undefined ? undefined : sanitizeServerText(text, secrets);
 }
 
-function describeIssues(issues: readonly { path: PropertyKey[]; message: string }[]): string {
+/** zod issues in a few words: `name is missing; created: Invalid ISO datetime`. */
+export function describeIssues(issues: readonly { path: PropertyKey[]; message: string }[]): string {
   return issues
     .slice(0, 3)
     .map((i) => {

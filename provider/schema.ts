@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ID_PATTERN } from "./ids";
 
 /**
  * Shapes of Cloudflare's responses. Objects are not strict: Cloudflare may add
@@ -17,21 +18,34 @@ export const envelopeSchema = z.object({
   errors: z.array(cloudflareMessageSchema).nullish(),
   messages: z.array(cloudflareMessageSchema).nullish(),
   result: z.unknown(),
+  result_info: z.unknown().optional(),
 });
 
-/** A TURN key as `GET .../calls/turn_keys/{key_id}` returns it. */
+/**
+ * A TURN key as Cloudflare's schema describes it: every field optional, and
+ * `name` defaulting to `""`. A missing `created` or `modified` reads as `""`
+ * (unknown), never as an invented date. A missing `uid` is filled in by the
+ * caller where the request names the key, and refused in a list, where
+ * nothing else identifies the item.
+ */
 export const turnKeyResultSchema = z.object({
-  uid: z.string().regex(/^[0-9a-f]{32}$/, "uid must be 32 lowercase hexadecimal characters"),
-  name: z.string(),
-  created: z.iso.datetime({ offset: true }),
-  modified: z.iso.datetime({ offset: true }),
+  uid: z.string().regex(ID_PATTERN, "uid must be 32 lowercase hexadecimal characters").optional(),
+  name: z.string().default(""),
+  created: z.iso.datetime({ offset: true }).default(""),
+  modified: z.iso.datetime({ offset: true }).default(""),
 });
 
-/** A successful lookup's whole body, checked in one pass (the common case). */
+/** A successful single read's whole body, checked in one pass (the common case). */
 export const successSchema = envelopeSchema.extend({ success: z.literal(true), result: turnKeyResultSchema });
 
-/** The parsed `result` of a successful lookup. */
+/** The parsed `result` of a successful read. */
 export type TurnKeyResult = z.infer<typeof turnKeyResultSchema>;
+
+/** `result_info` of a paged list, when a response carries one. */
+export const resultInfoSchema = z.object({
+  page: z.number().int().positive().optional(),
+  total_pages: z.number().int().nonnegative().optional(),
+});
 
 /** Just the `errors` list, read leniently from a failed response's body. */
 export const errorsOnlySchema = z.object({ errors: z.array(cloudflareMessageSchema) });

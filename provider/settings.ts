@@ -1,16 +1,50 @@
+/**
+ * The settings a lookup reads, in one table: each row names the option, the
+ * stack-config key, the environment variable and whether the value is a
+ * secret. Option parsing, the provider's `configure`, the environment
+ * fallback, the clear-text warning and every error text are driven by it.
+ */
 import { createHash } from "node:crypto";
 import { TurnKeyInputError } from "./errors";
 import { userAgent } from "./userAgent";
 
 /** Cloudflare's public API base. */
 export const DEFAULT_BASE_URL = "https://api.cloudflare.com/client/v4";
-/** Default total deadline of one lookup, retries included. */
-export const DEFAULT_TIMEOUT_MS = 60_000;
-/** Default number of retries after the first attempt. */
-export const DEFAULT_MAX_RETRIES = 3;
+
+/** One setting: where it is read from. */
+export interface SettingRow {
+  /** The option's name in {@link ConnectionSettings} or the request limits. */
+  readonly option: string;
+  /** The stack-config key (named as `@pulumi/cloudflare` names it), if the stack config may set it. */
+  readonly configKey: string | undefined;
+  /** The environment variable (as the bridged provider and Wrangler read it), if any. */
+  readonly env: string | undefined;
+  /** Whether the value is a credential: kept out of every message, warned about when stored in clear. */
+  readonly secret: boolean;
+}
+
+/** Every setting, in the order the docs list them. */
+export const SETTINGS = [
+  { option: "apiToken", configKey: "cloudflare:apiToken", env: "CLOUDFLARE_API_TOKEN", secret: true },
+  { option: "apiKey", configKey: "cloudflare:apiKey", env: "CLOUDFLARE_API_KEY", secret: true },
+  { option: "email", configKey: "cloudflare:email", env: "CLOUDFLARE_EMAIL", secret: false },
+  { option: "baseUrl", configKey: "cloudflare:baseUrl", env: "CLOUDFLARE_BASE_URL", secret: false },
+  { option: "userAgentOperatorSuffix", configKey: "cloudflare:userAgentOperatorSuffix", env: "CLOUDFLARE_USER_AGENT_OPERATOR_SUFFIX", secret: false },
+  { option: "accountId", configKey: undefined, env: "CLOUDFLARE_ACCOUNT_ID", secret: false },
+  { option: "maxConcurrency", configKey: "turnKeyLookup:maxConcurrency", env: undefined, secret: false },
+  { option: "requestsPerInterval", configKey: "turnKeyLookup:requestsPerInterval", env: undefined, secret: false },
+  { option: "intervalMs", configKey: "turnKeyLookup:intervalMs", env: undefined, secret: false },
+  { option: "burst", configKey: "turnKeyLookup:burst", env: undefined, secret: false },
+] as const satisfies readonly SettingRow[];
+
+/** The name of a setting. */
+export type SettingName = (typeof SETTINGS)[number]["option"];
+
+/** The settings that describe a connection: credential, base URL and User-Agent suffix. */
+export const CONNECTION_SETTINGS = ["apiToken", "apiKey", "email", "baseUrl", "userAgentOperatorSuffix"] as const;
 
 /** Where credentials and the base URL come from; the names users already have from `@pulumi/cloudflare`. */
-export interface CredentialSource {
+export interface ConnectionSettings {
   /** API token (preferred): sent as `Authorization: Bearer`. */
   apiToken?: string | undefined;
   /** Legacy global API key; needs `email`. */
@@ -23,31 +57,41 @@ export interface CredentialSource {
   userAgentOperatorSuffix?: string | undefined;
 }
 
+/** The row of `option`. */
+export function setting(option: SettingName): SettingRow {
+  return SETTINGS.find((row) => row.option === option)!;
+}
+
+/** How a message names a setting: `cloudflare:apiToken / CLOUDFLARE_API_TOKEN`. */
+export function settingLabel(option: SettingName): string {
+  const row = setting(option);
+  return [row.configKey, row.env].filter((x) => x !== undefined).join(" / ");
+}
+
+/** Reads the connection settings from environment variables (empty values count as unset). */
+export function connectionFromEnv(env: NodeJS.ProcessEnv): ConnectionSettings {
+  return Object.fromEntries(CONNECTION_SETTINGS.map((o) => [o, nonEmpty(env[setting(o).env!])]));
+}
+
+/** Reads the connection settings from the stack config, through `get` (a key in, a string or nothing out). */
+export function connectionFromConfig(get: (configKey: string) => string | undefined): ConnectionSettings {
+  return Object.fromEntries(CONNECTION_SETTINGS.map((o) => [o, nonEmpty(get(setting(o).configKey!))]));
+}
+
+/** The secret settings that the stack config holds in clear text, by config key. */
+export function secretsInClear(isSet: (configKey: string) => boolean, isSecret: (configKey: string) => boolean): string[] {
+  return SETTINGS.filter((row) => row.secret && row.configKey !== undefined && isSet(row.configKey) && !isSecret(row.configKey)).map((row) => row.configKey!);
+}
+
+/** The account id from `CLOUDFLARE_ACCOUNT_ID`, if set. */
+export function accountIdFromEnv(env: NodeJS.ProcessEnv): string | undefined {
+  return nonEmpty(env[setting("accountId").env!]);
+}
+
 /** The credential a lookup sends. */
 export type Credential =
   | { readonly kind: "token"; readonly token: string }
   | { readonly kind: "key"; readonly key: string; readonly email: string };
-
-/** Environment variable names, as the bridged Cloudflare provider and Wrangler read them. */
-export const ENV = {
-  apiToken: "CLOUDFLARE_API_TOKEN",
-  apiKey: "CLOUDFLARE_API_KEY",
-  email: "CLOUDFLARE_EMAIL",
-  baseUrl: "CLOUDFLARE_BASE_URL",
-  userAgentOperatorSuffix: "CLOUDFLARE_USER_AGENT_OPERATOR_SUFFIX",
-  accountId: "CLOUDFLARE_ACCOUNT_ID",
-} as const;
-
-/** Reads a {@link CredentialSource} from environment variables (empty values count as unset). */
-export function credentialsFromEnv(env: NodeJS.ProcessEnv = process.env): CredentialSource {
-  return {
-    apiToken: nonEmpty(env[ENV.apiToken]),
-    apiKey: nonEmpty(env[ENV.apiKey]),
-    email: nonEmpty(env[ENV.email]),
-    baseUrl: nonEmpty(env[ENV.baseUrl]),
-    userAgentOperatorSuffix: nonEmpty(env[ENV.userAgentOperatorSuffix]),
-  };
-}
 
 /**
  * Picks the credential from the first source that names one (explicit
@@ -55,15 +99,14 @@ export function credentialsFromEnv(env: NodeJS.ProcessEnv = process.env): Creden
  * on purpose is never mixed with a stray one from elsewhere. Within that
  * source, a token and a key together are refused, as the bridged provider does.
  */
-export function resolveCredential(sources: readonly CredentialSource[]): Credential {
+export function resolveCredential(sources: readonly ConnectionSettings[]): Credential {
   const source = sources.find((s) => nonEmpty(s.apiToken) || nonEmpty(s.apiKey));
   const token = nonEmpty(source?.apiToken);
   const key = nonEmpty(source?.apiKey);
   if (token && key) {
     throw new TurnKeyInputError(
       "apiToken",
-      "Both an API token (cloudflare:apiToken / CLOUDFLARE_API_TOKEN) and a global API key " +
-        "(cloudflare:apiKey / CLOUDFLARE_API_KEY) are set; set only one. The token is preferred.",
+      `Both an API token (${settingLabel("apiToken")}) and a global API key (${settingLabel("apiKey")}) are set; set only one. The token is preferred.`,
     );
   }
   if (token) return { kind: "token", token: checkHeaderValue("apiToken", token) };
@@ -72,16 +115,15 @@ export function resolveCredential(sources: readonly CredentialSource[]): Credent
     if (!email) {
       throw new TurnKeyInputError(
         "email",
-        "A global API key (cloudflare:apiKey / CLOUDFLARE_API_KEY) needs the account email " +
-          "(cloudflare:email / CLOUDFLARE_EMAIL); set it, or use an API token instead.",
+        `A global API key (${settingLabel("apiKey")}) needs the account email (${settingLabel("email")}); set it, or use an API token instead.`,
       );
     }
     return { kind: "key", key: checkHeaderValue("apiKey", key), email: checkHeaderValue("email", email) };
   }
+  const { configKey, env } = setting("apiToken");
   throw new TurnKeyInputError(
     "apiToken",
-    "No Cloudflare credential found: set the stack secret cloudflare:apiToken " +
-      "(pulumi config set --secret cloudflare:apiToken ...) or the environment variable CLOUDFLARE_API_TOKEN. " +
+    `No Cloudflare credential found: set the stack secret ${configKey} (pulumi config set --secret ${configKey} <token>) or the environment variable ${env}. ` +
       'The token needs the "Calls Read" permission.',
   );
 }
@@ -89,18 +131,6 @@ export function resolveCredential(sources: readonly CredentialSource[]): Credent
 /** The first non-empty value among `candidates`. */
 export function firstSet(...candidates: (string | undefined)[]): string | undefined {
   return candidates.map(nonEmpty).find((v) => v !== undefined);
-}
-
-/** The credential's secret strings, for redaction. */
-export function secretsOf(credential: Credential): string[] {
-  return credential.kind === "token" ? [credential.token] : [credential.key];
-}
-
-/** The HTTP headers that carry `credential`. */
-export function authHeaders(credential: Credential): Record<string, string> {
-  return credential.kind === "token"
-    ? { authorization: `Bearer ${credential.token}` }
-    : { "x-auth-key": credential.key, "x-auth-email": credential.email };
 }
 
 const LOOPBACK_HOSTS = new Set(["localhost", "[::1]"]);
@@ -132,11 +162,11 @@ export function parseBaseUrl(raw: string | undefined): URL {
   return url;
 }
 
-/** Checks a positive whole number option. */
-export function positiveInteger(field: string, value: number | undefined, fallback: number, allowZero = false): number {
+/** Checks a whole-number option: `undefined` gives `fallback`; anything else must be an integer >= `min`. */
+export function wholeNumber(field: string, value: number | undefined, fallback: number, min = 1): number {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < (allowZero ? 0 : 1)) {
-    throw new TurnKeyInputError(field, `${field} must be a whole number ${allowZero ? ">= 0" : "> 0"}; got ${String(value)}.`);
+  if (!Number.isInteger(value) || value < min) {
+    throw new TurnKeyInputError(field, `${field} must be a whole number >= ${min}; got ${String(value)}.`);
   }
   return value;
 }
@@ -155,7 +185,7 @@ function nonEmpty(value: string | undefined): string | undefined {
   return trimmed ? trimmed : undefined;
 }
 
-/** Where and how requests go: resolved once per distinct set of options. */
+/** Where and how requests go. */
 export interface Connection {
   /** The API's origin, e.g. `https://api.cloudflare.com`. */
   readonly origin: string;
@@ -169,33 +199,20 @@ export interface Connection {
   readonly id: string;
 }
 
-const MAX_CACHED_CONNECTIONS = 32;
-const connections = new Map<string, Connection>();
-
-/**
- * Resolves credential, base URL and headers from explicit options, then the
- * environment. Memoized, so that a hot loop of lookups does not parse URLs
- * and hash credentials on every call; a bad setting still throws every time.
- */
-export function resolveConnection(options: CredentialSource, env: NodeJS.ProcessEnv): Connection {
-  const fromEnv = credentialsFromEnv(env);
-  const memoKey = JSON.stringify([options.apiToken, options.apiKey, options.email, options.baseUrl, options.userAgentOperatorSuffix, fromEnv]);
-  const known = connections.get(memoKey);
-  if (known) return known;
-  const credential = resolveCredential([options, fromEnv]);
-  const base = parseBaseUrl(firstSet(options.baseUrl, fromEnv.baseUrl));
-  const connection: Connection = {
+/** Resolves credential, base URL and headers from `sources`, first source first. */
+export function resolveConnection(sources: readonly ConnectionSettings[]): Connection {
+  const credential = resolveCredential(sources);
+  const base = parseBaseUrl(firstSet(...sources.map((s) => s.baseUrl)));
+  return {
     origin: base.origin,
-    basePath: base.pathname,
+    // A URL's path is never empty ("/" at least): the API's prefix then is "".
+    basePath: base.pathname.replace(/\/+$/, ""),
     headers: {
-      ...authHeaders(credential),
+      ...(credential.kind === "token" ? { authorization: `Bearer ${credential.token}` } : { "x-auth-key": credential.key, "x-auth-email": credential.email }),
       accept: "application/json",
-      "user-agent": userAgent(firstSet(options.userAgentOperatorSuffix, fromEnv.userAgentOperatorSuffix)),
+      "user-agent": userAgent(firstSet(...sources.map((s) => s.userAgentOperatorSuffix))),
     },
-    secrets: secretsOf(credential),
-    id: createHash("sha256").update(JSON.stringify([base.origin, credential])).digest("hex"),
+    secrets: credential.kind === "token" ? [credential.token] : [credential.key],
+    id: createHash("sha256").update(JSON.stringify([base.origin, base.pathname, credential])).digest("hex"),
   };
-  if (connections.size >= MAX_CACHED_CONNECTIONS) connections.clear();
-  connections.set(memoKey, connection);
-  return connection;
 }

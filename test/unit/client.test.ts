@@ -47,6 +47,11 @@ describe("getTurnKey: success", () => {
     expect(seen[0]!.headers).not.toHaveProperty("x-auth-key");
   });
 
+  it("reads a result as tolerantly as Cloudflare's schema: a missing uid is the key asked for, a missing name or date is empty", async () => {
+    const { value } = await lookup([{ status: 200, body: envelope({ created: RESULT.created }) }]);
+    expect(value).toEqual({ accountId: ACCOUNT_ID, keyId: KEY_ID, uid: KEY_ID, name: "", created: RESULT.created, modified: "" });
+  });
+
   it("tolerates unknown extra fields in the envelope and the result", async () => {
     const { value } = await lookup([{ status: 200, body: envelope({ ...RESULT, extra: 1 }, { result_info: {} }) }]);
     expect(value).toEqual({ accountId: ACCOUNT_ID, keyId: KEY_ID, ...RESULT });
@@ -166,7 +171,7 @@ describe("getTurnKey: responses of the wrong shape are CloudflareResponseError, 
     ["a wrong content type", { status: 200, body: JSON.stringify(envelope(RESULT)), headers: { "content-type": "text/html" } }, 'content type "text/html"'],
     ["a missing content type", { status: 200, body: JSON.stringify(envelope(RESULT)) }, "content type missing"],
     ["success without a result", { status: 200, body: envelope(undefined) }, "result is missing"],
-    ["a result missing uid", { status: 200, body: envelope({ ...RESULT, uid: undefined }) }, "the result uid is missing"],
+    ["a result whose name is not a string", { status: 200, body: envelope({ ...RESULT, name: 7 }) }, "name:"],
     ["a malformed date", { status: 200, body: envelope({ ...RESULT, created: "yesterday" }) }, "created"],
     ["another key's result", { status: 200, body: envelope({ ...RESULT, uid: OTHER_KEY_ID }) }, `describes key ${OTHER_KEY_ID}`],
     ["an envelope without success", { status: 200, body: { result: RESULT } }, "the envelope success is missing"],

@@ -1,4 +1,3 @@
-import type * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { ACCOUNT_ID, KEY_ID } from "../support/ids";
 import { MOCK_KEY, mockEngine, valueOf } from "../support/mocks";
@@ -6,7 +5,7 @@ import { MOCK_KEY, mockEngine, valueOf } from "../support/mocks";
 describe("examples/quickstart with mocks", () => {
   it("reads the key by id (never creates it) and exports its four fields", async () => {
     const seen = mockEngine("turn-key-quickstart", { keyId: KEY_ID, accountId: ACCOUNT_ID });
-    const program = (await import("../../examples/quickstart/index")) as Record<string, pulumi.Output<string>>;
+    const program = await import("../../examples/quickstart/index.js");
     expect(await valueOf(program.name!)).toBe(MOCK_KEY.name);
     expect(await valueOf(program.uid!)).toBe(KEY_ID);
     expect(await valueOf(program.created!)).toBe(MOCK_KEY.created);

@@ -1,4 +1,3 @@
-import type * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { ACCOUNT_ID, KEY_ID } from "../support/ids";
 import { MOCK_KEY, mockEngine, valueOf } from "../support/mocks";
@@ -10,7 +9,7 @@ const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 describe("examples/wiring with mocks", () => {
   it("binds the looked-up uid as TURN_KEY_ID beside the key's token as a secret binding", async () => {
     const seen = mockEngine("turn-key-wiring", { accountId: ACCOUNT_ID, turnKeyId: KEY_ID, turnKeyApiToken: "turn-key-secret" });
-    const program = (await import("../../examples/wiring/index")) as Record<string, pulumi.Output<string>>;
+    const program = await import("../../examples/wiring/index.js");
     expect(await valueOf(program.turnKeyUid!)).toBe(KEY_ID);
     expect(await valueOf(program.turnKeyName!)).toBe(MOCK_KEY.name);
     expect(await valueOf(program.workerScriptName!)).toBe("realtime-ice-servers");

@@ -2,6 +2,7 @@
 // driven through real sockets against the emulator.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type FaultStep, type RunningEmulator, startEmulator } from "../../emulator";
+import { createTurnKeyClient } from "../../provider/client";
 import {
   CloudflareApiError,
   CloudflareAuthError,
@@ -18,6 +19,8 @@ import { ACCOUNT_ID, CANARY_TOKEN, KEY_ID } from "../support/ids";
 const RESULT = { uid: KEY_ID, name: "faulty", created: "2024-01-01T00:00:00Z", modified: "2024-01-02T00:00:00Z" };
 const OK_BODY = { success: true, errors: [], messages: [], result: RESULT };
 const KEY_PATH = `/accounts/${ACCOUNT_ID}/calls/turn_keys/${KEY_ID}`;
+const LIST_PATH = `/accounts/${ACCOUNT_ID}/calls/turn_keys`;
+const LIST_BODY = { success: true, errors: [], messages: [], result: [RESULT] };
 
 type Expected = "success" | (abstract new (...args: never[]) => Error);
 
@@ -59,7 +62,9 @@ const rows: Row[] = [
   { fault: "body over 1 MiB", steps: [{ status: 200, bodyBytes: 2 * 1024 * 1024, headers: { "content-type": "application/json" } }], expected: CloudflareResponseError, requests: 1, maxMs: 2_000, message: "larger than" },
   { fault: "missing content type", steps: [{ status: 200, body: JSON.stringify(OK_BODY) }], expected: CloudflareResponseError, requests: 1, maxMs: 1_000, message: "content type missing" },
   { fault: "wrong content type", steps: [{ status: 200, body: JSON.stringify(OK_BODY), headers: { "content-type": "text/plain" } }], expected: CloudflareResponseError, requests: 1, maxMs: 1_000, message: "text/plain" },
-  { fault: "success: true with missing fields", steps: [{ status: 200, body: { success: true, errors: [], messages: [], result: { uid: KEY_ID } } }], expected: CloudflareResponseError, requests: 1, maxMs: 1_000, message: "name is missing" },
+  // Cloudflare's schema makes every result field optional (name defaults to ""), so a
+  // missing field is read, not refused; a field of the wrong type is refused.
+  { fault: "success: true with a field of the wrong type", steps: [{ status: 200, body: { success: true, errors: [], messages: [], result: { uid: KEY_ID, name: 42 } } }], expected: CloudflareResponseError, requests: 1, maxMs: 1_000, message: "name:" },
   { fault: "success: false on HTTP 200", steps: [{ status: 200, body: { success: false, errors: [{ code: 1000, message: "nope" }], result: RESULT } }], expected: CloudflareApiError, exact: true, requests: 1, maxMs: 1_000, message: "success: false" },
   { fault: "headers that never come, within a 1 s deadline", steps: [{ delayMs: 10_000, status: 200, body: OK_BODY }], options: { timeoutMs: 1_000 }, expected: CloudflareTimeoutError, requests: 1, maxMs: 2_500, message: "1000 ms deadline" },
   { fault: "a body dripped forever, within a 1.5 s deadline", steps: [{ drip: { intervalMs: 50 } }], options: { timeoutMs: 1_500 }, expected: CloudflareTimeoutError, requests: 1, maxMs: 3_000 },
@@ -138,5 +143,76 @@ describe("fault matrix over real sockets", () => {
     expect(error).toBeInstanceOf(CloudflareConnectionError);
     expect((error as Error).message).toContain("ECONNREFUSED");
     expect((error as CloudflareConnectionError).attempts).toBe(2);
+  });
+});
+
+interface ListRow {
+  fault: string;
+  steps: FaultStep[];
+  expected: Expected;
+  requests: number;
+  maxMs: number;
+  minMs?: number;
+  message?: string;
+}
+
+const listRows: ListRow[] = [
+  { fault: "503 then success", steps: [{ status: 503, body: "busy", headers: fast }, ok], expected: "success", requests: 2, maxMs: 3_000 },
+  { fault: "429 with Retry-After: 1 then success", steps: [{ status: 429, body: "", headers: { "retry-after": "1" } }, ok], expected: "success", requests: 2, minMs: 900, maxMs: 4_000 },
+  { fault: "a truncated body", steps: [{ status: 200, body: JSON.stringify(LIST_BODY).slice(0, 50), headers: { "content-type": "application/json" } }], expected: CloudflareResponseError, requests: 1, maxMs: 1_000, message: "not valid JSON" },
+  {
+    fault: "one malformed item",
+    steps: [{ status: 200, body: { ...LIST_BODY, result: [RESULT, { ...RESULT, uid: "not-an-id" }] } }],
+    expected: CloudflareResponseError,
+    requests: 1,
+    maxMs: 1_000,
+    message: "item 1 of the list: uid",
+  },
+  { fault: "an item without uid", steps: [{ status: 200, body: { ...LIST_BODY, result: [{ name: "anonymous" }] } }], expected: CloudflareResponseError, requests: 1, maxMs: 1_000, message: "item 0 of the list: uid is missing" },
+  { fault: "a body over the 8 MiB list cap", steps: [{ status: 200, bodyBytes: 9 * 1024 * 1024, headers: { "content-type": "application/json" } }], expected: CloudflareResponseError, requests: 1, maxMs: 3_000, message: "larger than 8388608 bytes" },
+  { fault: "404 for the account", steps: [{ status: 404, body: { success: false, errors: [{ code: 10404, message: "not found" }] } }], expected: TurnKeyNotFoundError, requests: 1, maxMs: 1_000, message: "Account not found" },
+];
+
+describe("fault matrix of the list, over real sockets", () => {
+  it.each(listRows)("$fault", async (row) => {
+    emulator.addFaults([{ path: LIST_PATH, method: "GET", steps: row.steps }]);
+    const client = createTurnKeyClient({ apiToken: CANARY_TOKEN, baseUrl: emulator.url, env: {} });
+    const started = Date.now();
+    const outcome = await client.listTurnKeys({ accountId: ACCOUNT_ID }).then(
+      (value) => ({ value, error: undefined as unknown }),
+      (error: unknown) => ({ value: undefined, error }),
+    );
+    const elapsed = Date.now() - started;
+    await client.close();
+    if (row.expected === "success") {
+      expect(outcome.error).toBeUndefined();
+      expect(outcome.value).toEqual([{ accountId: ACCOUNT_ID, keyId: KEY_ID, ...RESULT }]);
+    } else {
+      expect(outcome.error).toBeInstanceOf(row.expected);
+      expect((outcome.error as Error).message).toContain(row.message);
+      expect((outcome.error as Error).message).toContain(ACCOUNT_ID);
+      expect((outcome.error as Error).message).not.toContain(CANARY_TOKEN);
+    }
+    expect(emulator.requests.filter((r) => r.path.endsWith(LIST_PATH))).toHaveLength(row.requests);
+    expect(emulator.requests.every((r) => r.method === "GET")).toBe(true);
+    expect(elapsed).toBeLessThan(row.maxMs);
+    if (row.minMs !== undefined) expect(elapsed).toBeGreaterThanOrEqual(row.minMs);
+  });
+
+  it("follows result_info pages, and stops at the page bound with a clear error", async () => {
+    const page = (n: number, total: number, uid: string) => ({ status: 200, body: { ...LIST_BODY, result: [{ ...RESULT, uid }], result_info: { page: n, total_pages: total } } });
+    emulator.addFaults([{ path: LIST_PATH, steps: [page(1, 2, KEY_ID), page(2, 2, "0".repeat(32))] }]);
+    const client = createTurnKeyClient({ apiToken: CANARY_TOKEN, baseUrl: emulator.url, env: {} });
+    const keys = await client.listTurnKeys({ accountId: ACCOUNT_ID });
+    expect(keys.map((k) => k.uid)).toEqual([KEY_ID, "0".repeat(32)]);
+    expect(emulator.requests.map((r) => r.path)).toEqual([`/client/v4${LIST_PATH}`, `/client/v4${LIST_PATH}?page=2`]);
+
+    emulator.reset();
+    emulator.addFaults([{ path: LIST_PATH, steps: [page(1, 1_000, KEY_ID)], repeat: true }]);
+    const error = await client.listTurnKeys({ accountId: ACCOUNT_ID }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CloudflareResponseError);
+    expect((error as Error).message).toContain("has 1000 pages; at most 50 are read");
+    expect(emulator.requests).toHaveLength(50);
+    await client.close();
   });
 });

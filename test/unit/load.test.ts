@@ -2,7 +2,8 @@
 // lookups share one concurrency cap, one request budget and one backoff.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../emulator";
-import { DEFAULT_REQUEST_LIMITS, configureRequestLimits, getTurnKey } from "../../provider/lookupClient";
+import { DEFAULT_REQUEST_LIMITS } from "../../provider/limits";
+import { configureRequestLimits, getTurnKey } from "../../provider/lookupClient";
 import { ACCOUNT_ID, CANARY_TOKEN } from "../support/ids";
 
 const KEYS = Array.from({ length: 500 }, (_, i) => i.toString(16).padStart(32, "0"));

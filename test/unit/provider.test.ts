@@ -4,10 +4,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../emulator";
-import { turnKeyProvider } from "../../provider/dynamicProvider";
-import { TurnKeyInputError, TurnKeyNotFoundError } from "../../provider/errors";
-import { DEFAULT_REQUEST_LIMITS, configureRequestLimits, requestLimiter } from "../../provider/limits";
-import * as host from "../../provider/providerHost";
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { turnKeyProvider, turnKeysProvider } from "../../provider/dynamicProvider";
+import { TurnKeyAmbiguousError, TurnKeyInputError, TurnKeyNotFoundError } from "../../provider/errors";
+import { ProviderHost } from "../../provider/providerHost";
 import { ACCOUNT_ID, CANARY_TOKEN, KEY_ID, OTHER_KEY_ID } from "../support/ids";
 import { installPacked } from "../support/packed";
 import { ProviderProcess, serializeProvider } from "../support/providerProcess";
@@ -22,14 +22,16 @@ beforeAll(async () => {
 });
 afterAll(() => emulator.close());
 
-function configRequest(values: Record<string, string>) {
-  return { config: { get: (k: string) => values[k], require: (k: string) => values[k]! } } as unknown as Parameters<typeof host.configure>[0];
+function configRequest(values: Record<string, string>): dynamic.ConfigureRequest {
+  return { config: { get: (k: string) => values[k], require: (k: string) => values[k]! } } as unknown as dynamic.ConfigureRequest;
 }
+
+const host = new ProviderHost();
 
 describe("provider host (in process)", () => {
   it("check accepts well-formed ids and names each malformed one", async () => {
-    expect(await host.check({}, { accountId: ACCOUNT_ID, keyId: KEY_ID })).toEqual({ inputs: { accountId: ACCOUNT_ID, keyId: KEY_ID }, failures: [] });
-    const { failures } = await host.check({}, { accountId: "abc1", keyId: "../x" });
+    expect(await host.check({ accountId: ACCOUNT_ID, keyId: KEY_ID })).toEqual({ inputs: { accountId: ACCOUNT_ID, keyId: KEY_ID }, failures: [] });
+    const { failures } = await host.check({ accountId: "abc1", keyId: "../x" });
     expect(failures!.map((f) => f.property)).toEqual(["accountId", "keyId"]);
     expect(failures![0]!.reason).toContain('"abc1" has 4 characters');
     expect(failures![1]!.reason).toContain('the character "."');
@@ -38,40 +40,73 @@ describe("provider host (in process)", () => {
 
   it("read uses the stack config's token and base URL and returns the key's fields", async () => {
     await host.configure(configRequest({ "cloudflare:apiToken": CANARY_TOKEN, "cloudflare:baseUrl": emulator.url }));
-    const result = await host.read(KEY_ID, { accountId: ACCOUNT_ID, keyId: KEY_ID });
+    const result = await host.readKey(KEY_ID, { accountId: ACCOUNT_ID, keyId: KEY_ID });
     expect(result).toEqual({ id: KEY_ID, props: OUTPUTS });
     expect(JSON.stringify(result)).not.toContain(CANARY_TOKEN);
     // The same key again is served from the process-wide cache.
-    await host.read(KEY_ID, { accountId: ACCOUNT_ID, keyId: KEY_ID });
+    await host.readKey(KEY_ID, { accountId: ACCOUNT_ID, keyId: KEY_ID });
     expect(emulator.requests.filter((r) => r.method === "GET")).toHaveLength(1);
   });
 
   it("read of a missing key fails with TurnKeyNotFoundError, never an empty result", async () => {
-    await expect(host.read(OTHER_KEY_ID, { accountId: ACCOUNT_ID, keyId: OTHER_KEY_ID })).rejects.toBeInstanceOf(TurnKeyNotFoundError);
+    await expect(host.readKey(OTHER_KEY_ID, { accountId: ACCOUNT_ID, keyId: OTHER_KEY_ID })).rejects.toBeInstanceOf(TurnKeyNotFoundError);
   });
 
   it("read with an account id unknown in preview (sent missing, or as the unknown marker) leaves the fields out, without a request", async () => {
     const before = emulator.requests.length;
-    expect(await host.read(KEY_ID, { accountId: "04da6b54-80e4-46f7-96ec-b56ff0331ba9", keyId: KEY_ID })).toEqual({ id: KEY_ID, props: { keyId: KEY_ID } });
-    expect(await host.read(KEY_ID, { keyId: KEY_ID })).toEqual({ id: KEY_ID, props: { keyId: KEY_ID } });
+    expect(await host.readKey(KEY_ID, { accountId: "04da6b54-80e4-46f7-96ec-b56ff0331ba9", keyId: KEY_ID })).toEqual({ id: KEY_ID, props: { keyId: KEY_ID } });
+    expect(await host.readKey(KEY_ID, { keyId: KEY_ID })).toEqual({ id: KEY_ID, props: { keyId: KEY_ID } });
     expect(emulator.requests.length).toBe(before);
   });
 
   it("read refuses a key id that differs from the resource id", async () => {
-    await expect(host.read(KEY_ID, { accountId: ACCOUNT_ID, keyId: OTHER_KEY_ID })).rejects.toBeInstanceOf(TurnKeyInputError);
+    await expect(host.readKey(KEY_ID, { accountId: ACCOUNT_ID, keyId: OTHER_KEY_ID })).rejects.toBeInstanceOf(TurnKeyInputError);
   });
 
   it("configure applies turnKeyLookup:* request limits and refuses malformed ones", async () => {
-    await host.configure(configRequest({ "cloudflare:apiToken": CANARY_TOKEN, "turnKeyLookup:maxConcurrency": "4", "turnKeyLookup:burst": "50" }));
-    expect(requestLimiter.current).toMatchObject({ maxConcurrency: 4, burst: 50, requestsPerInterval: 1200, intervalMs: 300_000 });
-    await expect(host.configure(configRequest({ "turnKeyLookup:burst": "lots" }))).rejects.toThrow(/turnKeyLookup:burst must be a whole number; got "lots"/);
-    await expect(host.configure(configRequest({ "turnKeyLookup:burst": "0" }))).rejects.toBeInstanceOf(TurnKeyInputError);
-    configureRequestLimits({ ...DEFAULT_REQUEST_LIMITS });
+    const limited = new ProviderHost();
+    await limited.configure(configRequest({ "cloudflare:apiToken": CANARY_TOKEN, "turnKeyLookup:maxConcurrency": "4", "turnKeyLookup:burst": "50" }));
+    expect(limited.limits).toEqual({ maxConcurrency: 4, burst: 50, requestsPerInterval: 1200, intervalMs: 300_000 });
+    await expect(limited.configure(configRequest({ "turnKeyLookup:burst": "lots" }))).rejects.toThrow(/turnKeyLookup:burst must be a whole number; got "lots"/);
+    await expect(limited.configure(configRequest({ "turnKeyLookup:burst": "0" }))).rejects.toBeInstanceOf(TurnKeyInputError);
+  });
+
+  it("a second configure with the same config keeps the client and its cache", async () => {
+    const before = emulator.requests.length;
+    await host.configure(configRequest({ "cloudflare:apiToken": CANARY_TOKEN, "cloudflare:baseUrl": emulator.url }));
+    await host.readKey(KEY_ID, { accountId: ACCOUNT_ID, keyId: KEY_ID });
+    expect(emulator.requests.length).toBe(before);
+  });
+
+  it("reads by name and lists an account, sharing one list request, with the key's fields", async () => {
+    emulator.reset();
+    const byName = await host.readKey("name:production-realtime-app", { accountId: ACCOUNT_ID, name: "production-realtime-app" });
+    expect(byName).toEqual({ id: "name:production-realtime-app", props: OUTPUTS });
+    const list = await host.readKeys("turn_keys", { accountId: ACCOUNT_ID });
+    expect(list).toEqual({ id: "turn_keys", props: { accountId: ACCOUNT_ID, keys: [{ name: SEEDED.name, uid: KEY_ID, created: SEEDED.created, modified: SEEDED.modified }] } });
+    expect(emulator.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`GET /client/v4/accounts/${ACCOUNT_ID}/calls/turn_keys`]);
+  });
+
+  it("a name that matches nothing or several keys fails clearly; an unknown account sends nothing", async () => {
+    const other = new ProviderHost();
+    await other.configure(configRequest({ "cloudflare:apiToken": CANARY_TOKEN, "cloudflare:baseUrl": emulator.url }));
+    emulator.store.put({ accountId: ACCOUNT_ID, uid: OTHER_KEY_ID, name: "twin" });
+    emulator.store.put({ accountId: ACCOUNT_ID, uid: "00000000000000000000000000000abc", name: "twin" });
+    await expect(other.readKey("name:nope", { accountId: ACCOUNT_ID, name: "nope" })).rejects.toBeInstanceOf(TurnKeyNotFoundError);
+    const ambiguous = await other.readKey("name:twin", { accountId: ACCOUNT_ID, name: "twin" }).catch((e: unknown) => e);
+    expect(ambiguous).toBeInstanceOf(TurnKeyAmbiguousError);
+    expect((ambiguous as TurnKeyAmbiguousError).uids).toEqual([OTHER_KEY_ID, "00000000000000000000000000000abc"]);
+    emulator.store.delete(ACCOUNT_ID, OTHER_KEY_ID);
+    emulator.store.delete(ACCOUNT_ID, "00000000000000000000000000000abc");
+    emulator.reset();
+    expect(await other.readKey("name:x", { name: "x" })).toEqual({ id: "name:x", props: { name: "x" } });
+    expect(await other.readKeys("turn_keys", {})).toEqual({ id: "turn_keys", props: {} });
+    expect(emulator.requests).toEqual([]);
   });
 
   it("create refuses with a clear message and sends nothing", async () => {
     const before = emulator.requests.length;
-    await expect(host.create()).rejects.toThrow(/only reads an existing TURN key/);
+    await expect(host.refuseCreate()).rejects.toThrow(/only reads an existing TURN key/);
     expect(emulator.requests.length).toBe(before);
   });
 });
@@ -82,10 +117,12 @@ describe("the serialized provider", () => {
     try {
       const text = await serializeProvider(turnKeyProvider);
       expect(text.length).toBeLessThan(MAX_SERIALIZED_BYTES);
-      expect(text).toContain("pulumi-cloudflare-turn-lookup/provider-host");
+      expect(text).toContain("pulumi-cloudflare-turn-lookup/internal/provider-host");
       expect(text).not.toContain(CANARY_TOKEN);
       // No delete method: the provider process then treats a delete as "forget".
       expect(Object.keys(turnKeyProvider).sort()).toEqual(["check", "configure", "create", "read"]);
+      expect(Object.keys(turnKeysProvider).sort()).toEqual(["configure", "create", "read"]);
+      expect((await serializeProvider(turnKeysProvider)).length).toBeLessThan(MAX_SERIALIZED_BYTES);
     } finally {
       delete process.env.CLOUDFLARE_API_TOKEN;
     }
@@ -105,7 +142,7 @@ describe("the provider through the real dynamic-provider gRPC server", () => {
     fs.writeFileSync(
       path.join(dir, "serialize.js"),
       `const pulumi = require("@pulumi/pulumi");
-       const { turnKeyProvider } = require("pulumi-cloudflare-turn-lookup");
+       const { turnKeyProvider } = require("pulumi-cloudflare-turn-lookup/internal/provider-host");
        pulumi.runtime.serializeFunction(() => turnKeyProvider, { allowSecrets: true }).then((sf) => process.stdout.write(sf.text));`,
     );
     installedText = execFileSync(process.execPath, ["serialize.js"], { cwd: dir, encoding: "utf8" });
@@ -121,7 +158,7 @@ describe("the provider through the real dynamic-provider gRPC server", () => {
   it("serializes to under 4 KB from the installed package too", () => {
     expect(installedText.length).toBeGreaterThan(100);
     expect(installedText.length).toBeLessThan(MAX_SERIALIZED_BYTES);
-    expect(installedText).toContain("pulumi-cloudflare-turn-lookup/provider-host");
+    expect(installedText).toContain("pulumi-cloudflare-turn-lookup/internal/provider-host");
   });
 
   it("Read returns the key's fields with __provider kept, for both serializations", async () => {

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { afterEach, describe, expect, it } from "vitest";
-import { TurnKeyInputError, TurnKeyLookup } from "../../provider";
+import { TurnKeyInputError, TurnKeyLookup, type TurnKeyLookupArgs, TurnKeys } from "../../provider";
 import { checkedId, validIdOf } from "../../provider/turnKeyLookup";
 import { ACCOUNT_ID, KEY_ID } from "../support/ids";
 import { mockEngine, valueOf } from "../support/mocks";
@@ -44,5 +44,48 @@ describe("TurnKeyLookup", () => {
     expect(() => new TurnKeyLookup("no-account", { keyId: KEY_ID })).toThrow(TurnKeyInputError);
     expect(() => new TurnKeyLookup("no-account", { keyId: KEY_ID })).toThrow(/TurnKeyLookup no-account: accountId is missing; pass it, or set CLOUDFLARE_ACCOUNT_ID/);
     expect(() => new TurnKeyLookup("bad-key", { accountId: ACCOUNT_ID, keyId: "abc/def" })).toThrow(/TurnKeyLookup bad-key: keyId must be 32 lowercase hexadecimal characters/);
+  });
+});
+
+describe("TurnKeyLookup by name, and TurnKeys", () => {
+  it("a lookup by name registers a read under name:<name>, with the name as an input", async () => {
+    const seen = mockEngine("p", {});
+    const key = new TurnKeyLookup("by-name", { accountId: ACCOUNT_ID, name: "production-realtime-app" });
+    expect(await valueOf(key.id)).toBe("name:production-realtime-app");
+    expect(seen).toEqual([expect.objectContaining({ type: "pulumi-nodejs:dynamic/cloudflare:TurnKeyLookup", name: "by-name", id: "name:production-realtime-app" })]);
+    expect(seen[0]!.inputs).toMatchObject({ accountId: ACCOUNT_ID, name: "production-realtime-app" });
+    expect(seen[0]!.inputs.keyId).toBeUndefined();
+  });
+
+  it("both or neither of keyId and name is a TurnKeyInputError before anything is registered", () => {
+    const seen = mockEngine("p", {});
+    const both = { accountId: ACCOUNT_ID, keyId: KEY_ID, name: "x" } as unknown as TurnKeyLookupArgs;
+    const neither = { accountId: ACCOUNT_ID } as unknown as TurnKeyLookupArgs;
+    expect(() => new TurnKeyLookup("both", both)).toThrow(new TurnKeyInputError("name", "TurnKeyLookup both: give exactly one of keyId and name (both were given)."));
+    expect(() => new TurnKeyLookup("neither", neither)).toThrow("TurnKeyLookup neither: give exactly one of keyId and name (neither was given).");
+    expect(() => new TurnKeyLookup("not-a-string", { accountId: ACCOUNT_ID, name: 3 as unknown as string })).toThrow(/TurnKeyLookup not-a-string: name must be a string/);
+    expect(seen).toEqual([]);
+  });
+
+  it("TurnKeys registers a read of the account's list with the cloudflare:TurnKeys type token", async () => {
+    const seen = mockEngine("p", {});
+    const all = new TurnKeys("all", { accountId: ACCOUNT_ID });
+    expect(await valueOf(all.id)).toBe("turn_keys");
+    expect(seen).toEqual([expect.objectContaining({ type: "pulumi-nodejs:dynamic/cloudflare:TurnKeys", name: "all", id: "turn_keys" })]);
+    expect(seen[0]!.inputs.accountId).toBe(ACCOUNT_ID);
+    expect(() => new TurnKeys("bad", { accountId: "x" })).toThrow(/TurnKeys bad: accountId must be 32 lowercase hexadecimal characters/);
+  });
+
+  it("input errors are marked as expected failures, so the program runner prints their message without a stack", () => {
+    mockEngine("p", {});
+    const err = (() => {
+      try {
+        new TurnKeyLookup("bad-key", { accountId: ACCOUNT_ID, keyId: "abc" });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(pulumi.RunError.isInstance(err)).toBe(true);
+    expect(err).toBeInstanceOf(TurnKeyInputError);
   });
 });

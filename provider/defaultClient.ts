@@ -1,0 +1,43 @@
+/**
+ * `getTurnKey` and friends on a default client, for scripts that do not make
+ * their own. The default client is created on first use and lives as long
+ * as the process; each call may still give its own settings.
+ */
+import { type CallSettings, type LookupOptions, type TurnKey, TurnKeyClientImpl, type TurnKeyRef } from "./client";
+import type { RequestLimits } from "./limits";
+
+/** Options of {@link getTurnKey}: the call's own options, and settings that override the environment. */
+export interface GetTurnKeyOptions extends LookupOptions, CallSettings {}
+
+let defaultClient: TurnKeyClientImpl | undefined;
+
+function theDefaultClient(): TurnKeyClientImpl {
+  return (defaultClient ??= new TurnKeyClientImpl());
+}
+
+/**
+ * Looks up one Cloudflare Calls TURN key:
+ * `GET /accounts/{account_id}/calls/turn_keys/{key_id}`, on the default client.
+ *
+ * Ids and options are checked before anything is sent (`TurnKeyInputError`).
+ * Transient failures are retried within the deadline; every other failure
+ * rejects with a subclass of `CloudflareApiError`. It only ever reads:
+ * nothing in Cloudflare is changed.
+ *
+ * @example
+ * const key = await getTurnKey({ accountId: "023e105f4ecef8ad9ca31a8372d0c353", keyId: "2a95132c15732412d22c1476fa83f27a" });
+ * console.log(key.name, key.uid);
+ */
+export function getTurnKey(ref: TurnKeyRef, options: GetTurnKeyOptions = {}): Promise<TurnKey> {
+  return theDefaultClient().getTurnKeyWith(ref, options);
+}
+
+/** Changes the default client's request limits; give only what you want to change. */
+export function configureRequestLimits(limits: Partial<RequestLimits>): void {
+  theDefaultClient().configureLimits(limits);
+}
+
+/** Forgets every result the default client cached (calls in flight are not affected). */
+export function clearTurnKeyCache(): void {
+  theDefaultClient().clearCache();
+}

@@ -1,0 +1,120 @@
+/**
+ * The function forms of the lookups: they run in the program process while
+ * it runs (in `pulumi preview` too), register no resource and keep nothing in
+ * state. Named `lookup…` as Pulumi names functions that read one existing
+ * object, and to sit beside the plain client's `getTurnKey` without clashing.
+ * Every call of one program run shares one client: one request per distinct
+ * key, and one list request per account for every by-name and list call.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { type ListedTurnKey, type TurnKey, listedTurnKeys } from "./client";
+import { asExpectedFailure, programClient, warnAboutClearCredentials } from "./programConfig";
+import { accountIdFromEnv } from "./settings";
+
+/** Arguments of {@link lookupTurnKey}. */
+export interface LookupTurnKeyArgs {
+  /** The account id (32 lowercase hex characters). Defaults to `CLOUDFLARE_ACCOUNT_ID`. */
+  accountId?: string;
+  /** The TURN key id (32 lowercase hex characters). */
+  keyId: string;
+}
+
+/** Arguments of {@link lookupTurnKeyOutput}. */
+export interface LookupTurnKeyOutputArgs {
+  /** The account id. Defaults to `CLOUDFLARE_ACCOUNT_ID`. */
+  accountId?: pulumi.Input<string | undefined>;
+  /** The TURN key id. */
+  keyId: pulumi.Input<string>;
+}
+
+/** Arguments of {@link lookupTurnKeyByName}. */
+export interface LookupTurnKeyByNameArgs {
+  /** The account id (32 lowercase hex characters). Defaults to `CLOUDFLARE_ACCOUNT_ID`. */
+  accountId?: string;
+  /** The key's exact name (case-sensitive); `""` finds the one key without a name. */
+  name: string;
+}
+
+/** Arguments of {@link lookupTurnKeyByNameOutput}. */
+export interface LookupTurnKeyByNameOutputArgs {
+  /** The account id. Defaults to `CLOUDFLARE_ACCOUNT_ID`. */
+  accountId?: pulumi.Input<string | undefined>;
+  /** The key's exact name. */
+  name: pulumi.Input<string>;
+}
+
+/** Arguments of {@link lookupTurnKeys}. */
+export interface LookupTurnKeysArgs {
+  /** The account id (32 lowercase hex characters). Defaults to `CLOUDFLARE_ACCOUNT_ID`. */
+  accountId?: string;
+}
+
+/** Arguments of {@link lookupTurnKeysOutput}. */
+export interface LookupTurnKeysOutputArgs {
+  /** The account id. Defaults to `CLOUDFLARE_ACCOUNT_ID`. */
+  accountId?: pulumi.Input<string | undefined>;
+}
+
+/** What {@link lookupTurnKeys} returns: the account and its keys, in the API's order. */
+export interface LookupTurnKeysResult {
+  readonly accountId: string;
+  readonly keys: ListedTurnKey[];
+}
+
+/**
+ * Runs one lookup of the program run: warns once about a credential stored
+ * in clear, and lets expected failures print as their message alone.
+ * `_opts` is accepted as Pulumi's functions accept it; nothing here needs a
+ * provider or a parent.
+ */
+async function run<T>(lookup: () => Promise<T>, _opts: pulumi.InvokeOptions | undefined): Promise<T> {
+  warnAboutClearCredentials();
+  try {
+    return await lookup();
+  } catch (err) {
+    throw asExpectedFailure(err);
+  }
+}
+
+/**
+ * The Output form of a lookup: waits for its arguments; while one is unknown
+ * (in a preview), the result is unknown and no request is sent. Internal:
+ * the compat module builds its Output forms with it too.
+ */
+export function outputOf<A, T>(args: object, promiseForm: (plain: A) => Promise<T>): pulumi.Output<T> {
+  return pulumi.output(args as pulumi.Input<A>).apply((plain) => promiseForm(plain as A)) as unknown as pulumi.Output<T>;
+}
+
+/** Looks up one TURN key by id, in the program process: nothing lands in state. */
+export function lookupTurnKey(args: LookupTurnKeyArgs, opts?: pulumi.InvokeOptions): Promise<TurnKey> {
+  return run(() => programClient().getTurnKey({ accountId: args.accountId, keyId: args.keyId }), opts);
+}
+
+/** {@link lookupTurnKey} with Inputs, as an Output: unknown while an argument is unknown. */
+export function lookupTurnKeyOutput(args: LookupTurnKeyOutputArgs, opts?: pulumi.InvokeOutputOptions): pulumi.Output<TurnKey> {
+  return outputOf<LookupTurnKeyArgs, TurnKey>(args, (plain) => lookupTurnKey(plain, opts));
+}
+
+/** Looks up the one TURN key with this exact name, in the program process: nothing lands in state. */
+export function lookupTurnKeyByName(args: LookupTurnKeyByNameArgs, opts?: pulumi.InvokeOptions): Promise<TurnKey> {
+  return run(() => programClient().findTurnKeyByName({ accountId: args.accountId, name: args.name }), opts);
+}
+
+/** {@link lookupTurnKeyByName} with Inputs, as an Output: unknown while an argument is unknown. */
+export function lookupTurnKeyByNameOutput(args: LookupTurnKeyByNameOutputArgs, opts?: pulumi.InvokeOutputOptions): pulumi.Output<TurnKey> {
+  return outputOf<LookupTurnKeyByNameArgs, TurnKey>(args, (plain) => lookupTurnKeyByName(plain, opts));
+}
+
+/** Lists every TURN key of the account, in the program process: nothing lands in state. */
+export function lookupTurnKeys(args: LookupTurnKeysArgs = {}, opts?: pulumi.InvokeOptions): Promise<LookupTurnKeysResult> {
+  return run(async () => {
+    const accountId = args.accountId ?? accountIdFromEnv(process.env);
+    const keys = await programClient().listTurnKeys({ accountId });
+    return { accountId: accountId!, keys: listedTurnKeys(keys) };
+  }, opts);
+}
+
+/** {@link lookupTurnKeys} with Inputs, as an Output: unknown while an argument is unknown. */
+export function lookupTurnKeysOutput(args: LookupTurnKeysOutputArgs = {}, opts?: pulumi.InvokeOutputOptions): pulumi.Output<LookupTurnKeysResult> {
+  return outputOf<LookupTurnKeysArgs, LookupTurnKeysResult>(args, (plain) => lookupTurnKeys(plain, opts));
+}
