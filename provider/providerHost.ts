@@ -9,7 +9,7 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { type ListedTurnKey, type TurnKey, type TurnKeyClient, createTurnKeyClient, listedTurnKeys } from "./client";
-import { TurnKeyInputError } from "./errors";
+import { TurnKeyInputError, TurnKeyLookupError } from "./errors";
 import { engineDebugLogger } from "./engineLog";
 import { type IdField, nameOfResourceId, validateId } from "./ids";
 import { type RequestLimits, limitsFromConfig } from "./limits";
@@ -44,6 +44,7 @@ export interface TurnKeysOutputs {
 export class ProviderHost {
   private client: TurnKeyClient | undefined;
   private configured = "";
+  private readonly quiet = new QuietFailures();
 
   /** Builds the client from the stack's configuration (credentials, base URL, request limits). */
   async configure(req: dynamic.ConfigureRequest): Promise<void> {
@@ -89,7 +90,16 @@ export class ProviderHost {
   }
 
   /** Reads one key, by id or by name; the engine calls this in preview, update and refresh. */
-  async readKey(id: string, props: TurnKeyLookupInputs): Promise<dynamic.ReadResult<Partial<TurnKeyLookupOutputs>>> {
+  readKey(id: string, props: TurnKeyLookupInputs): Promise<dynamic.ReadResult<Partial<TurnKeyLookupOutputs>>> {
+    return this.quiet.run(() => this.readOneKey(id, props));
+  }
+
+  /** Reads an account's whole list. */
+  readKeys(id: string, props: TurnKeysInputs): Promise<dynamic.ReadResult<Partial<TurnKeysOutputs>>> {
+    return this.quiet.run(() => this.readKeyList(id, props));
+  }
+
+  private async readOneKey(id: string, props: TurnKeyLookupInputs): Promise<dynamic.ReadResult<Partial<TurnKeyLookupOutputs>>> {
     // Dispatched on the id, not on `props.name`: a refresh passes the last outputs, which hold a name for every lookup.
     const name = nameOfResourceId(id);
     if (name !== undefined) {
@@ -111,8 +121,7 @@ export class ProviderHost {
     return { id: key.keyId, props: { ...key } };
   }
 
-  /** Reads an account's whole list. */
-  async readKeys(id: string, props: TurnKeysInputs): Promise<dynamic.ReadResult<Partial<TurnKeysOutputs>>> {
+  private async readKeyList(id: string, props: TurnKeysInputs): Promise<dynamic.ReadResult<Partial<TurnKeysOutputs>>> {
     if (isUnknown(props.accountId)) return { id, props: {} };
     const keys = await this.theClient().listTurnKeys({ accountId: props.accountId });
     return { id, props: { accountId: props.accountId, keys: listedTurnKeys(keys) } };
@@ -125,6 +134,39 @@ export class ProviderHost {
       "TurnKeyLookup only reads an existing TURN key and never creates one; construct it with new TurnKeyLookup(...), " +
         "which registers it as a read of the key id (pulumi import is not supported for dynamic providers).",
     );
+  }
+}
+
+/**
+ * Keeps an expected failure to one line in the CLI. The SDK's provider server
+ * prints every error a read throws to stderr as `${err}: ${err.stack}` before
+ * it returns the error to the engine; the engine shows that text on the
+ * stack's row (message twice, then the stack trace) beside the resource's own
+ * error. For our errors (a missing key, a refused token: not bugs) that copy
+ * is dropped, exactly that line and once; anything else still prints in full.
+ */
+class QuietFailures {
+  private readonly pending = new Set<string>();
+  private installed = false;
+
+  async run<T>(read: () => Promise<T>): Promise<T> {
+    try {
+      return await read();
+    } catch (err) {
+      if (err instanceof TurnKeyLookupError) this.expect(`${err}: ${err.stack}`);
+      throw err;
+    }
+  }
+
+  private expect(line: string): void {
+    this.pending.add(line);
+    if (this.installed) return;
+    this.installed = true;
+    const print = console.error.bind(console);
+    console.error = (...args: unknown[]) => {
+      if (args.length === 1 && typeof args[0] === "string" && this.pending.delete(args[0])) return;
+      print(...args);
+    };
   }
 }
 

@@ -2,9 +2,12 @@
 // the Node.js language host, the real dynamic-provider process, and the
 // emulator as Cloudflare. Stacks install this package from its npm pack
 // tarball, as users do.
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../emulator";
+import { portedCompatProgram } from "../support/compatProgram";
 import { ACCOUNT_ID, CANARY_TOKEN, KEY_ID, OTHER_KEY_ID } from "../support/ids";
 import { REPO } from "../support/packed";
 import { Workspace, findCliDir } from "./harness";
@@ -124,6 +127,133 @@ describe.skipIf(!cliDir)("under the real Pulumi engine", () => {
       expect(emulator.requests.length).toBeGreaterThan(0);
       expect(mutatingRequests()).toEqual([]);
       expect(ws.transcript.join("\n")).not.toContain(CANARY_TOKEN);
+    }, E2E_TIMEOUT);
+  });
+
+  describe("lookups by name and of the whole list: preview, up, rename, refresh, up, destroy", () => {
+    let ws: Workspace;
+    const TWIN = "00000000000000000000000000000b0b";
+    beforeAll(async () => {
+      ws = Workspace.create("turn-by-name", path.join(REPO, "test/e2e/stacks/by-name/index.ts"), cliDir!);
+      await ws.initStack("dev", { accountId: ACCOUNT_ID, keyName: SEEDED.name, "cloudflare:baseUrl": emulator.url }, { "cloudflare:apiToken": CANARY_TOKEN });
+    }, E2E_TIMEOUT);
+    afterAll(() => ws?.remove());
+
+    it("a preview of 20 by-name lookups and 2 TurnKeys of one account sends exactly one request, and knows every field", async () => {
+      emulator.store.put(SEEDED);
+      emulator.store.put({ accountId: ACCOUNT_ID, uid: TWIN, name: "other-app", created: "2024-06-01T00:00:00Z", modified: "2024-06-01T00:00:00Z" });
+      emulator.reset();
+      const preview = JSON.parse(await ws.ok(["preview", "--json"])) as { steps: PreviewStep[] };
+      const reads = preview.steps.filter((s) => s.newState?.type === LOOKUP_TYPE);
+      expect(reads).toHaveLength(20);
+      for (const step of reads) {
+        expect(step.op).toBe("read");
+        expect(step.newState!.id).toBe(`name:${SEEDED.name}`);
+      }
+      expect(preview.steps.filter((s) => s.newState?.type === "pulumi-nodejs:dynamic/cloudflare:TurnKeys").map((s) => s.op)).toEqual(["read", "read"]);
+      const consumer = preview.steps.find((s) => s.newState?.type === "pulumi-nodejs:dynamic/test:Consumer")!;
+      const { __provider, ...planned } = consumer.newState!.inputs!;
+      expect(planned).toEqual({
+        turnKeyUid: KEY_ID,
+        turnKeyName: SEEDED.name,
+        turnKeyId: KEY_ID,
+        keys: [
+          { name: SEEDED.name, uid: KEY_ID, created: SEEDED.created, modified: SEEDED.modified },
+          { name: "other-app", uid: TWIN, created: "2024-06-01T00:00:00Z", modified: "2024-06-01T00:00:00Z" },
+        ],
+      });
+      expect(emulator.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`GET /client/v4/accounts/${ACCOUNT_ID}/calls/turn_keys`]);
+    }, E2E_TIMEOUT);
+
+    it("up exports the key found by name and the list, still from one list request", async () => {
+      emulator.reset();
+      await ws.ok(["up", "--yes", "--skip-preview"]);
+      const outputs = JSON.parse(await ws.ok(["stack", "output", "--json"]));
+      expect(outputs).toMatchObject({ uid: KEY_ID, keyId: KEY_ID, keyName: SEEDED.name, consumerName: SEEDED.name });
+      expect(outputs.listed.map((k: { uid: string }) => k.uid)).toEqual([KEY_ID, TWIN]);
+      expect(emulator.requests.map((r) => r.method)).toEqual(["GET"]);
+    }, E2E_TIMEOUT);
+
+    it("after a rename, refresh fails naming the new name; with the new name, up follows the same key", async () => {
+      emulator.store.rename(ACCOUNT_ID, KEY_ID, "renamed-by-name");
+      const refresh = await ws.run(["refresh", "--yes", "--skip-preview"]);
+      expect(refresh.code).not.toBe(0);
+      expect(refresh.stdout + refresh.stderr).toContain(`No TURN key is named "${SEEDED.name}"`);
+      expect(refresh.stdout + refresh.stderr).toMatch(/the nearest names are [^.]*"renamed-by-name"/);
+      await ws.ok(["config", "set", "keyName", "renamed-by-name"]);
+      await ws.ok(["up", "--yes", "--skip-preview"]);
+      const outputs = JSON.parse(await ws.ok(["stack", "output", "--json"]));
+      expect(outputs).toMatchObject({ uid: KEY_ID, keyName: "renamed-by-name", consumerName: "renamed-by-name" });
+      const state = JSON.parse(await ws.ok(["stack", "export"])) as { deployment: { resources: { type: string; id?: string }[] } };
+      expect(new Set(state.deployment.resources.filter((r) => r.type === LOOKUP_TYPE).map((r) => r.id))).toEqual(new Set(["name:renamed-by-name"]));
+    }, E2E_TIMEOUT);
+
+    it("destroy forgets them all; only GETs ever, and the credential never shows", async () => {
+      await ws.ok(["destroy", "--yes", "--skip-preview"]);
+      expect(emulator.store.get(ACCOUNT_ID, KEY_ID)?.name).toBe("renamed-by-name");
+      expect(mutatingRequests()).toEqual([]);
+      expect(ws.transcript.join("\n")).not.toContain(CANARY_TOKEN);
+      for (const f of ws.backendFiles()) expect(f.text, f.file).not.toContain(CANARY_TOKEN);
+      emulator.store.delete(ACCOUNT_ID, TWIN);
+    }, E2E_TIMEOUT);
+  });
+
+  describe("function forms and the @pulumi/cloudflare drop-in: nothing in state", () => {
+    let ws: Workspace;
+    beforeAll(async () => {
+      ws = Workspace.create("turn-functions", path.join(REPO, "test/e2e/stacks/functions/index.ts"), cliDir!);
+      await ws.initStack("dev", { accountId: ACCOUNT_ID, keyId: KEY_ID, keyName: SEEDED.name, "cloudflare:baseUrl": emulator.url }, { "cloudflare:apiToken": CANARY_TOKEN });
+    }, E2E_TIMEOUT);
+    afterAll(() => ws?.remove());
+
+    it("preview knows every function lookup's values (one request per distinct path), and leaves one on an unknown account unknown", async () => {
+      emulator.store.put(SEEDED);
+      emulator.reset();
+      const preview = JSON.parse(await ws.ok(["preview", "--json"])) as { steps: PreviewStep[] };
+      expect(preview.steps.filter((s) => s.newState?.type === LOOKUP_TYPE)).toEqual([]);
+      const consumer = preview.steps.find((s) => s.newState?.type === "pulumi-nodejs:dynamic/test:Consumer")!;
+      const { __provider, ...planned } = consumer.newState!.inputs!;
+      expect(planned).toEqual({ uid: KEY_ID, name: SEEDED.name, byNameUid: KEY_ID, listed: [KEY_ID], promisedModified: SEEDED.modified });
+      const paths = emulator.requests.map((r) => `${r.method} ${r.path}`);
+      expect(new Set(paths).size).toBe(paths.length);
+      expect(paths).toContain(`GET /client/v4/accounts/${ACCOUNT_ID}/calls/turn_keys`);
+      const human = await ws.ok(["preview"]);
+      expect(human).toMatch(/late\s*: \[unknown\]/);
+    }, E2E_TIMEOUT);
+
+    it("after up the state holds no lookup, and the values equal the resource form's", async () => {
+      await ws.ok(["up", "--yes", "--skip-preview"]);
+      const state = JSON.parse(await ws.ok(["stack", "export"])) as { deployment: { resources: { type: string }[] } };
+      expect(state.deployment.resources.map((r) => r.type).filter((t) => t.includes("cloudflare"))).toEqual([]);
+      const outputs = JSON.parse(await ws.ok(["stack", "output", "--json"]));
+      expect(outputs.late).toBe(SEEDED.name);
+      await ws.ok(["config", "set", "withResource", "true"]);
+      await ws.ok(["up", "--yes", "--skip-preview"]);
+      const both = JSON.parse(await ws.ok(["stack", "output", "--json"]));
+      expect(both.functionForm).toEqual({ accountId: ACCOUNT_ID, keyId: KEY_ID, name: SEEDED.name, uid: KEY_ID, created: SEEDED.created, modified: SEEDED.modified });
+      expect(both.functionForm).toEqual(both.resourceForm);
+      await ws.ok(["destroy", "--yes", "--skip-preview"]);
+      expect(mutatingRequests()).toEqual([]);
+    }, E2E_TIMEOUT);
+
+    it("a program written for @pulumi/cloudflare runs with only its import changed; a binding gets the real uid in preview", async () => {
+      const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "turn-compat-")), "index.ts");
+      fs.writeFileSync(file, portedCompatProgram());
+      const compat = Workspace.create("turn-compat", file, cliDir!);
+      try {
+        await compat.initStack("dev", { accountId: ACCOUNT_ID, keyId: KEY_ID, "cloudflare:baseUrl": emulator.url }, { "cloudflare:apiToken": CANARY_TOKEN });
+        const preview = JSON.parse(await compat.ok(["preview", "--json"])) as { steps: PreviewStep[] };
+        const binding = preview.steps.find((s) => s.newState?.type === "pulumi-nodejs:dynamic/test:Consumer")!;
+        expect(binding.newState!.inputs!.TURN_KEY_ID).toBe(KEY_ID);
+        await compat.ok(["up", "--yes", "--skip-preview"]);
+        const outputs = JSON.parse(await compat.ok(["stack", "output", "--json"]));
+        expect(outputs).toMatchObject({ uid: KEY_ID, name: SEEDED.name, keyIdOut: KEY_ID, accountIdOut: ACCOUNT_ID, listedUids: [KEY_ID], promisedName: SEEDED.name, promisedCount: 1 });
+        const state = JSON.parse(await compat.ok(["stack", "export"])) as { deployment: { resources: { type: string }[] } };
+        expect(state.deployment.resources.map((r) => r.type).filter((t) => t.includes("cloudflare"))).toEqual([]);
+        expect(compat.transcript.join("\n")).not.toContain(CANARY_TOKEN);
+      } finally {
+        compat.remove();
+      }
     }, E2E_TIMEOUT);
   });
 

@@ -66,11 +66,16 @@ export class Workspace {
    */
   static create(name: string, program: string, cliDir: string): Workspace {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `turn-lookup-e2e-${name}-`));
-    fs.copyFileSync(program, path.join(dir, "index.ts"));
-    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${name}\nruntime: nodejs\nmain: index.ts\n`);
+    // The program sits in a folder of its own beside the resources the test
+    // stacks share, as in this repository: stacks import "../shared/resources".
+    fs.mkdirSync(path.join(dir, "program"));
+    fs.mkdirSync(path.join(dir, "shared"));
+    fs.copyFileSync(program, path.join(dir, "program/index.ts"));
+    fs.copyFileSync(path.join(REPO, "test/e2e/stacks/shared/resources.ts"), path.join(dir, "shared/resources.ts"));
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${name}\nruntime: nodejs\nmain: program/index.ts\n`);
     fs.writeFileSync(
       path.join(dir, "tsconfig.json"),
-      JSON.stringify({ compilerOptions: { strict: true, target: "ES2022", module: "nodenext", moduleResolution: "nodenext", esModuleInterop: true, skipLibCheck: true }, files: ["index.ts"] }),
+      JSON.stringify({ compilerOptions: { strict: true, target: "ES2022", module: "nodenext", moduleResolution: "nodenext", esModuleInterop: true, skipLibCheck: true }, files: ["program/index.ts"] }),
     );
     installPacked(dir, { typescript: "5.9.3", "@types/node": "^20.19.0" });
     return new Workspace(dir, cliDir);
