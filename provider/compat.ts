@@ -8,8 +8,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { lookupTurnKey, lookupTurnKeys, outputOf } from "./functions";
-import { TurnKeyInputError } from "./errors";
-import { asExpectedFailure } from "./programConfig";
+import { checkedFor } from "./programConfig";
 import { wholeNumber } from "./settings";
 
 /** Arguments of {@link getCallsTurnApp}, as `@pulumi/cloudflare` declares them. */
@@ -93,7 +92,7 @@ export async function getCallsTurnApp(args: GetCallsTurnAppArgs, opts?: pulumi.I
 
 /** `getCallsTurnAppOutput` of `@pulumi/cloudflare`: {@link getCallsTurnApp} with Inputs, as an Output. */
 export function getCallsTurnAppOutput(args: GetCallsTurnAppOutputArgs, opts?: pulumi.InvokeOutputOptions): pulumi.Output<GetCallsTurnAppResult> {
-  return outputOf(args, (plain: GetCallsTurnAppArgs) => getCallsTurnApp(plain, opts));
+  return outputOf("getCallsTurnAppOutput", args, (plain: GetCallsTurnAppArgs) => getCallsTurnApp(plain, opts));
 }
 
 /**
@@ -102,17 +101,12 @@ export function getCallsTurnAppOutput(args: GetCallsTurnAppOutputArgs, opts?: pu
  * `accountId` falls back to `CLOUDFLARE_ACCOUNT_ID`.
  */
 export async function getCallsTurnApps(args: GetCallsTurnAppsArgs = {}, opts?: pulumi.InvokeOptions): Promise<GetCallsTurnAppsResult> {
-  let maxItems: number;
-  try {
-    maxItems = wholeNumber("maxItems", args.maxItems, DEFAULT_MAX_ITEMS);
-  } catch (err) {
-    throw asExpectedFailure(err instanceof TurnKeyInputError ? new TurnKeyInputError(err.field, `getCallsTurnApps: ${err.message}`) : err);
-  }
+  const maxItems = checkedFor("getCallsTurnApps", () => wholeNumber("maxItems", args.maxItems, DEFAULT_MAX_ITEMS));
   const { keys } = await lookupTurnKeys({ accountId: args.accountId }, opts);
   return { accountId: args.accountId, maxItems: args.maxItems, results: keys.slice(0, maxItems) };
 }
 
 /** `getCallsTurnAppsOutput` of `@pulumi/cloudflare`: {@link getCallsTurnApps} with Inputs, as an Output. */
 export function getCallsTurnAppsOutput(args: GetCallsTurnAppsOutputArgs = {}, opts?: pulumi.InvokeOutputOptions): pulumi.Output<GetCallsTurnAppsResult> {
-  return outputOf(args, (plain: GetCallsTurnAppsArgs) => getCallsTurnApps(plain, opts));
+  return outputOf("getCallsTurnAppsOutput", args, (plain: GetCallsTurnAppsArgs) => getCallsTurnApps(plain, opts));
 }

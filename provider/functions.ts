@@ -8,8 +8,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { type ListedTurnKey, type TurnKey, listedTurnKeys } from "./client";
-import { asExpectedFailure, programClient, warnAboutClearCredentials } from "./programConfig";
-import { accountIdFromEnv } from "./settings";
+import { validateId, validateName } from "./ids";
+import { checkedFor, forProgram, programClient, warnAboutClearCredentials } from "./programConfig";
+import { accountIdFromEnv, wholeNumber } from "./settings";
 
 /** Arguments of {@link lookupTurnKey}. */
 export interface LookupTurnKeyArgs {
@@ -67,47 +68,61 @@ export interface LookupTurnKeysResult {
  * `_opts` is accepted as Pulumi's functions accept it; nothing here needs a
  * provider or a parent.
  */
-async function run<T>(lookup: () => Promise<T>, _opts: pulumi.InvokeOptions | undefined): Promise<T> {
+async function run<T>(fn: string, lookup: () => Promise<T>, _opts: pulumi.InvokeOptions | undefined): Promise<T> {
   warnAboutClearCredentials();
   try {
     return await lookup();
   } catch (err) {
-    throw asExpectedFailure(err);
+    throw forProgram(fn, err);
   }
 }
 
+/** The checks of arguments given as plain values, by argument name. */
+const PLAIN_ARG_CHECKS: Readonly<Record<string, (value: unknown) => unknown>> = {
+  accountId: (v) => validateId("accountId", v),
+  keyId: (v) => validateId("keyId", v),
+  name: validateName,
+  maxItems: (v) => wholeNumber("maxItems", v as number, 1),
+};
+
 /**
  * The Output form of a lookup: waits for its arguments; while one is unknown
- * (in a preview), the result is unknown and no request is sent. Internal:
- * the compat module builds its Output forms with it too.
+ * (in a preview), the result is unknown and no request is sent. Arguments
+ * given as plain values are checked at the call, as a resource's are, so a
+ * malformed id stops the program there with its message alone. Internal: the
+ * compat module builds its Output forms with it too.
  */
-export function outputOf<A, T>(args: object, promiseForm: (plain: A) => Promise<T>): pulumi.Output<T> {
+export function outputOf<A, T>(fn: string, args: object, promiseForm: (plain: A) => Promise<T>): pulumi.Output<T> {
+  for (const [field, value] of Object.entries(args)) {
+    const check = PLAIN_ARG_CHECKS[field];
+    if (check && value !== undefined && !pulumi.Output.isInstance(value) && !(value instanceof Promise)) checkedFor(fn, () => check(value));
+  }
   return pulumi.output(args as pulumi.Input<A>).apply((plain) => promiseForm(plain as A)) as unknown as pulumi.Output<T>;
 }
 
 /** Looks up one TURN key by id, in the program process: nothing lands in state. */
 export function lookupTurnKey(args: LookupTurnKeyArgs, opts?: pulumi.InvokeOptions): Promise<TurnKey> {
-  return run(() => programClient().getTurnKey({ accountId: args.accountId, keyId: args.keyId }), opts);
+  return run("lookupTurnKey", () => programClient().getTurnKey({ accountId: args.accountId, keyId: args.keyId }), opts);
 }
 
 /** {@link lookupTurnKey} with Inputs, as an Output: unknown while an argument is unknown. */
 export function lookupTurnKeyOutput(args: LookupTurnKeyOutputArgs, opts?: pulumi.InvokeOutputOptions): pulumi.Output<TurnKey> {
-  return outputOf<LookupTurnKeyArgs, TurnKey>(args, (plain) => lookupTurnKey(plain, opts));
+  return outputOf<LookupTurnKeyArgs, TurnKey>("lookupTurnKeyOutput", args, (plain) => lookupTurnKey(plain, opts));
 }
 
 /** Looks up the one TURN key with this exact name, in the program process: nothing lands in state. */
 export function lookupTurnKeyByName(args: LookupTurnKeyByNameArgs, opts?: pulumi.InvokeOptions): Promise<TurnKey> {
-  return run(() => programClient().findTurnKeyByName({ accountId: args.accountId, name: args.name }), opts);
+  return run("lookupTurnKeyByName", () => programClient().findTurnKeyByName({ accountId: args.accountId, name: args.name }), opts);
 }
 
 /** {@link lookupTurnKeyByName} with Inputs, as an Output: unknown while an argument is unknown. */
 export function lookupTurnKeyByNameOutput(args: LookupTurnKeyByNameOutputArgs, opts?: pulumi.InvokeOutputOptions): pulumi.Output<TurnKey> {
-  return outputOf<LookupTurnKeyByNameArgs, TurnKey>(args, (plain) => lookupTurnKeyByName(plain, opts));
+  return outputOf<LookupTurnKeyByNameArgs, TurnKey>("lookupTurnKeyByNameOutput", args, (plain) => lookupTurnKeyByName(plain, opts));
 }
 
 /** Lists every TURN key of the account, in the program process: nothing lands in state. */
 export function lookupTurnKeys(args: LookupTurnKeysArgs = {}, opts?: pulumi.InvokeOptions): Promise<LookupTurnKeysResult> {
-  return run(async () => {
+  return run("lookupTurnKeys", async () => {
     const accountId = args.accountId ?? accountIdFromEnv(process.env);
     const keys = await programClient().listTurnKeys({ accountId });
     return { accountId: accountId!, keys: listedTurnKeys(keys) };
@@ -116,5 +131,5 @@ export function lookupTurnKeys(args: LookupTurnKeysArgs = {}, opts?: pulumi.Invo
 
 /** {@link lookupTurnKeys} with Inputs, as an Output: unknown while an argument is unknown. */
 export function lookupTurnKeysOutput(args: LookupTurnKeysOutputArgs = {}, opts?: pulumi.InvokeOutputOptions): pulumi.Output<LookupTurnKeysResult> {
-  return outputOf<LookupTurnKeysArgs, LookupTurnKeysResult>(args, (plain) => lookupTurnKeys(plain, opts));
+  return outputOf<LookupTurnKeysArgs, LookupTurnKeysResult>("lookupTurnKeysOutput", args, (plain) => lookupTurnKeys(plain, opts));
 }

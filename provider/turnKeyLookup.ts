@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { turnKeyProvider } from "./dynamicProvider";
 import { TurnKeyInputError } from "./errors";
 import { type IdField, byNameResourceId, validateId, validateName } from "./ids";
-import { asExpectedFailure, warnAboutClearCredentials } from "./programConfig";
+import { asExpectedFailure, checkedFor, warnAboutClearCredentials } from "./programConfig";
 import { accountIdFromEnv, settingLabel } from "./settings";
 
 /** Arguments of {@link TurnKeyLookup}: the account, and exactly one of `keyId` and `name`. */
@@ -100,7 +100,7 @@ export function checkedId(resource: string, field: IdField, value: pulumi.Input<
 }
 
 function checkedName(resource: string, value: pulumi.Input<string>): pulumi.Input<string> {
-  return checkedInput(value, (v) => naming("TurnKeyLookup", resource, () => validateName(v)));
+  return checkedInput(value, (v) => checkedFor(`TurnKeyLookup ${resource}`, () => validateName(v)));
 }
 
 /** Checks a plain value now (anything not an Output or a Promise, so a number given by mistake fails at once), an eventual one once known. */
@@ -111,17 +111,7 @@ function checkedInput(value: pulumi.Input<string> | undefined, check: (v: string
 
 /** `value` if it is a well-formed id, else a {@link TurnKeyInputError} naming the resource. Exported for tests. */
 export function validIdOf(resource: string, field: IdField, value: string | undefined, type = "TurnKeyLookup"): string {
-  return naming(type, resource, () => validateId(field, value));
-}
-
-/** Runs `check`, putting the resource's type and name in front of an input error's message. */
-function naming<T>(type: string, resource: string, check: () => T): T {
-  try {
-    return check();
-  } catch (err) {
-    if (err instanceof TurnKeyInputError) throw inputError(err.field, `${type} ${resource}: ${err.message}`);
-    throw err;
-  }
+  return checkedFor(`${type} ${resource}`, () => validateId(field, value));
 }
 
 /** An input error the program runner shows as its message alone (see {@link asExpectedFailure}). */

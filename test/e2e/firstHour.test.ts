@@ -1,0 +1,145 @@
+// A new user's first hour, under the real engine, read as a person reads it:
+// the default `pulumi new typescript` files, the README's quickstart, the
+// usual mistakes, and every failure's message shown once, without a stack trace.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningEmulator, startEmulator } from "../../emulator";
+import { ACCOUNT_ID, KEY_ID, OTHER_KEY_ID } from "../support/ids";
+import { REPO, installPacked } from "../support/packed";
+import { type CliResult, Workspace, findCliDir } from "./harness";
+
+const cliDir = findCliDir();
+const E2E_TIMEOUT = 240_000;
+/**
+ * A token of a real one's shape (40 letters and digits) that the CLI's guess
+ * at what "looks like a secret" lets through, as it lets many real tokens:
+ * `pulumi config set` then stores it in clear without a word.
+ */
+const REAL_LOOKING_TOKEN = "Abcdefghij0123456789Abcdefghij0123456789";
+const SEEDED = { accountId: ACCOUNT_ID, uid: KEY_ID, name: "production-realtime-app", created: "2024-05-01T10:00:00Z", modified: "2024-05-02T11:00:00Z" };
+
+/** How many times `text` occurs in what the command printed. */
+function occurrences(r: CliResult, text: string): number {
+  return (r.stdout + r.stderr).split(text).length - 1;
+}
+
+/** What a person must never have to read: stack-trace lines and raw colour codes. */
+function expectReadable(r: CliResult): void {
+  const all = r.stdout + r.stderr;
+  expect(all).not.toMatch(/^\s+at .+[(:]/m);
+  expect(all).not.toContain("\x1b[");
+}
+
+/** The quickstart program, as the README shows it: the first `ts` block after its "Quickstart" heading. */
+function readmeQuickstart(): string {
+  const readme = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("\n## Quickstart"));
+  const block = /```ts\n([\s\S]*?)```/.exec(section);
+  if (!block) throw new Error("README.md has no ts block under ## Quickstart");
+  return block[1]!;
+}
+
+let emulator: RunningEmulator;
+
+describe.skipIf(!cliDir)("a new user's first hour", () => {
+  beforeAll(async () => {
+    emulator = await startEmulator({ token: REAL_LOOKING_TOKEN, seed: { keys: [SEEDED] } });
+  });
+  afterAll(() => emulator?.close());
+
+  describe("from the default `pulumi new typescript` files and the README", () => {
+    let ws: Workspace;
+    beforeAll(() => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "turn-lookup-first-hour-"));
+      const template = path.join(REPO, "test/e2e/fixtures/pulumi-new-typescript");
+      for (const file of fs.readdirSync(template)) {
+        const text = fs.readFileSync(path.join(template, file), "utf8").replaceAll("${PROJECT}", "first-hour").replaceAll("${DESCRIPTION}", "A first stack");
+        fs.writeFileSync(path.join(dir, file), text);
+      }
+      fs.writeFileSync(path.join(dir, "index.ts"), readmeQuickstart());
+      installPacked(dir);
+      ws = new Workspace(dir, cliDir!);
+    }, E2E_TIMEOUT);
+    afterAll(() => ws?.remove());
+
+    it("a token set without --secret previews with one warning that gives the fix, and never shows the token", async () => {
+      await ws.ok(["stack", "init", "dev"]);
+      for (const [k, v] of Object.entries({ keyId: KEY_ID, accountId: ACCOUNT_ID, "cloudflare:baseUrl": emulator.url, "cloudflare:apiToken": REAL_LOOKING_TOKEN })) {
+        await ws.ok(["config", "set", k, v]);
+      }
+      const r = await ws.run(["preview"], { record: false });
+      expect(r.code).toBe(0);
+      const warning = "cloudflare:apiToken is stored in the stack config in clear text";
+      // Once per run: the engine prints a warning where it happens and again in the summary.
+      expect(occurrences(r, warning)).toBeGreaterThanOrEqual(1);
+      expect(occurrences(r, warning)).toBeLessThanOrEqual(2);
+      expect(r.stdout.slice(r.stdout.indexOf("Diagnostics:"))).toContain("pulumi config set --secret cloudflare:apiToken <token>");
+      expect(r.stdout + r.stderr).not.toContain(REAL_LOOKING_TOKEN);
+      expect(r.stdout).toContain(SEEDED.name);
+      expectReadable(r);
+    }, E2E_TIMEOUT);
+
+    it("with the token set as a secret, preview shows the key's name and no warning; up exports it", async () => {
+      await ws.ok(["config", "set", "--secret", "cloudflare:apiToken", REAL_LOOKING_TOKEN]);
+      const preview = await ws.run(["preview"]);
+      expect(preview.code).toBe(0);
+      expect(preview.stdout).toMatch(new RegExp(`name\\s*: "${SEEDED.name}"`));
+      expect(preview.stdout).not.toContain("clear text");
+      const up = await ws.run(["up", "--yes"]);
+      expect(up.code).toBe(0);
+      expect(JSON.parse(await ws.ok(["stack", "output", "--json"]))).toMatchObject({ name: SEEDED.name, uid: KEY_ID });
+    }, E2E_TIMEOUT);
+
+    it("the usual mistake, an unknown key, reads once with the key named, then destroy", async () => {
+      await ws.ok(["config", "set", "keyId", OTHER_KEY_ID]);
+      const r = await ws.run(["preview"]);
+      expect(r.code).not.toBe(0);
+      expect(occurrences(r, "TURN key not found")).toBeGreaterThanOrEqual(1);
+      expect(occurrences(r, "TURN key not found (account")).toBeLessThanOrEqual(2);
+      expect(r.stdout).toContain(`key ${OTHER_KEY_ID}`);
+      expectReadable(r);
+      await ws.ok(["config", "set", "keyId", KEY_ID]);
+      await ws.ok(["destroy", "--yes"]);
+      expect(emulator.requests.every((x) => x.method === "GET")).toBe(true);
+      expect(ws.transcript.join("\n")).not.toContain(REAL_LOOKING_TOKEN);
+    }, E2E_TIMEOUT);
+  });
+
+  describe("every failure path reads once", () => {
+    let ws: Workspace;
+    beforeAll(() => {
+      ws = Workspace.create("turn-failures", path.join(REPO, "test/e2e/stacks/one-lookup/index.ts"), cliDir!);
+    }, E2E_TIMEOUT);
+    afterAll(() => ws?.remove());
+
+    const base = () => ({ accountId: ACCOUNT_ID, keyId: KEY_ID, keyName: SEEDED.name, "cloudflare:baseUrl": emulator.url });
+    const paths: { label: string; config: () => Record<string, string>; token?: string; message: string; also: string[] }[] = [
+      { label: "resource: unknown key", config: () => ({ ...base(), keyId: OTHER_KEY_ID }), message: "TURN key not found (account", also: [`key ${OTHER_KEY_ID}`] },
+      { label: "resource: wrong token", config: base, token: "Wr0ngTokenWr0ngTokenWr0ngTokenWr0ngToken", message: "Cloudflare refused the credential", also: ["Calls Read", `key ${KEY_ID}`] },
+      { label: "resource: malformed key id", config: () => ({ ...base(), keyId: "../../user/tokens" }), message: "keyId must be 32 lowercase hexadecimal characters", also: ["TurnKeyLookup turn-key"] },
+      { label: "resource: emulator down", config: () => ({ ...base(), "cloudflare:baseUrl": "http://127.0.0.1:9/client/v4" }), message: "Could not reach the Cloudflare API", also: ["ECONNREFUSED", "after 4 attempts", `key ${KEY_ID}`] },
+      {
+        label: "resource: base URL without /client/v4",
+        config: () => ({ ...base(), "cloudflare:baseUrl": emulator.url.replace(/\/client\/v4$/, "") }),
+        message: "Cloudflare has no API route for",
+        also: ["Check cloudflare:baseUrl", "/client/v4"],
+      },
+      { label: "by name: no such name", config: () => ({ ...base(), form: "byName", keyName: "no-such-app" }), message: 'No TURN key is named "no-such-app"', also: ['"production-realtime-app"'] },
+      { label: "function: unknown key", config: () => ({ ...base(), form: "function", keyId: OTHER_KEY_ID }), message: "TURN key not found (account", also: [`key ${OTHER_KEY_ID}`] },
+      { label: "function: malformed key id", config: () => ({ ...base(), form: "function", keyId: "abc" }), message: "keyId must be 32 lowercase hexadecimal characters", also: ['"abc"'] },
+    ];
+    it.each(paths)("$label", async ({ label, config, token, message, also }) => {
+      await ws.initStack(label.replace(/\W+/g, "-"), config(), { "cloudflare:apiToken": token ?? REAL_LOOKING_TOKEN });
+      const r = await ws.run(["preview"]);
+      expect(r.code).not.toBe(0);
+      // Once where it happens, at most once more in the summary.
+      expect(occurrences(r, message)).toBeGreaterThanOrEqual(1);
+      expect(occurrences(r, message)).toBeLessThanOrEqual(2);
+      for (const text of also) expect(r.stdout + r.stderr).toContain(text);
+      expect(r.stdout + r.stderr).not.toContain(REAL_LOOKING_TOKEN);
+      expectReadable(r);
+    }, E2E_TIMEOUT);
+  });
+});
