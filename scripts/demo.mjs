@@ -9,7 +9,7 @@ import { createRequire } from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import { cliEnv, resolveCli } from "./pulumi.mjs";
+import { SetupError, cliEnv, resolveCli } from "./pulumi.mjs";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(import.meta.url);
@@ -21,11 +21,12 @@ const KEY_ID = "2a95132c15732412d22c1476fa83f27a";
 async function main() {
   let bin;
   try {
-    bin = resolveCli();
+    bin = await resolveCli();
   } catch (err) {
-    console.error(`demo: the Pulumi CLI is needed and could not be had: ${err.message}`);
-    console.error("demo: put `pulumi` on PATH, or install Go so that `npm run pulumi -- version` can build it.");
-    process.exit(1);
+    // A missing or old Go is already one message with its fix.
+    if (!(err instanceof SetupError)) console.error(`demo: the Pulumi CLI is needed and could not be had: ${err.message}`);
+    else console.error(`demo: ${err.message}`);
+    process.exit(err instanceof SetupError ? 2 : 1);
   }
 
   const token = `demo-${randomBytes(16).toString("hex")}`;
