@@ -18,20 +18,24 @@ export function packedTarball(): string {
   return tarball;
 }
 
+/** The version of `@pulumi/pulumi` installed here: the test lane's. */
+export function installedPulumiVersion(): string {
+  return (JSON.parse(fs.readFileSync(path.join(REPO, "node_modules/@pulumi/pulumi/package.json"), "utf8")) as { version: string }).version;
+}
+
 /**
  * Makes `dir` a Node project that has this package installed from its packed
- * tarball, as a user's stack has it, plus `@pulumi/pulumi` at the version
- * this repository pins (and anything in `extra`).
+ * tarball, as a user's stack has it, beside the `@pulumi/pulumi` this
+ * repository's tests run on (the lane's), and anything in `extra`.
  */
 export function installPacked(dir: string, extra: Record<string, string> = {}): void {
-  const pinned = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")) as { devDependencies: Record<string, string> };
   fs.mkdirSync(dir, { recursive: true });
   const pkgFile = path.join(dir, "package.json");
   const pkg = fs.existsSync(pkgFile) ? (JSON.parse(fs.readFileSync(pkgFile, "utf8")) as Record<string, unknown>) : { name: path.basename(dir), private: true };
   pkg.dependencies = {
     ...(pkg.dependencies as Record<string, string> | undefined),
     "pulumi-cloudflare-turn-lookup": `file:${packedTarball()}`,
-    "@pulumi/pulumi": pinned.devDependencies["@pulumi/pulumi"]!,
+    "@pulumi/pulumi": installedPulumiVersion(),
     ...extra,
   };
   fs.writeFileSync(pkgFile, JSON.stringify(pkg, null, 2));

@@ -1,0 +1,111 @@
+#!/usr/bin/env node
+// Runs the test suite (unit and end to end) in the lanes lanes.json pins:
+//
+//   npm run test:lanes               every lane
+//   npm run test:lanes -- current    one lane (or several, by name)
+//
+// A lane is a Node.js version, an @pulumi/pulumi version and a Pulumi CLI.
+// The "system" Node.js lane whose SDK is this repository's own dev
+// dependency runs here, as `npm test` does; any other lane runs in a copy of
+// the repository under .lanes/<lane>/, with its Node.js from the npm
+// registry's `node` package and its SDK installed over the locked tree.
+// Prints one summary line per lane, then the combined count.
+import { execFileSync, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const LANES = JSON.parse(fs.readFileSync(path.join(REPO, "lanes.json"), "utf8"));
+const log = (msg) => process.stderr.write(`[lanes] ${msg}\n`);
+
+function cacheRoot() {
+  return process.env.PULUMI_TURN_LOOKUP_CLI_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "pulumi-cloudflare-turn-lookup");
+}
+
+/** The folder holding the lane's `node`: this one's, or the npm registry's `node` package installed once into the cache. */
+function nodeBinDir(version) {
+  if (version === "system") return path.dirname(process.execPath);
+  const prefix = path.join(cacheRoot(), `node-${version}`);
+  const bin = path.join(prefix, "node_modules/.bin");
+  if (!fs.existsSync(path.join(bin, "node"))) {
+    log(`installing Node.js ${version} from the npm registry's node package...`);
+    fs.mkdirSync(prefix, { recursive: true });
+    execFileSync("npm", ["install", "--prefix", prefix, "--no-save", "--no-audit", "--no-fund", "--loglevel=error", `node@${version}`], { stdio: "inherit" });
+  }
+  const actual = execFileSync(path.join(bin, "node"), ["--version"], { encoding: "utf8" }).trim();
+  if (actual !== `v${version}`) throw new Error(`the node package installed Node.js ${actual}, not v${version}`);
+  return bin;
+}
+
+/** Whether the lane is this repository as it is installed: system Node.js and the dev dependency's SDK. */
+function runsInPlace(lane) {
+  const installed = JSON.parse(fs.readFileSync(path.join(REPO, "node_modules/@pulumi/pulumi/package.json"), "utf8")).version;
+  return lane.node === "system" && lane.pulumi === installed;
+}
+
+/** A copy of the repository's files (tracked, and new ones not ignored) for the lane, installed from the lockfile plus the lane's SDK. */
+function laneCopy(name, lane, env) {
+  const dir = path.join(REPO, ".lanes", name);
+  fs.rmSync(dir, { recursive: true, force: true });
+  const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: REPO, encoding: "utf8" }).split("\0").filter(Boolean);
+  for (const file of files) {
+    if (file.startsWith(".lanes/") || !fs.existsSync(path.join(REPO, file))) continue;
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.copyFileSync(path.join(REPO, file), path.join(dir, file));
+  }
+  const npm = (args) => execFileSync("npm", [...args, "--no-audit", "--no-fund", "--loglevel=error"], { cwd: dir, env, stdio: "inherit" });
+  log(`${name}: installing the locked tree and @pulumi/pulumi ${lane.pulumi}...`);
+  npm(["ci"]);
+  npm(["install", "--no-save", `@pulumi/pulumi@${lane.pulumi}`]);
+  return dir;
+}
+
+/** Runs one lane; returns its counts. */
+function runLane(name) {
+  const lane = LANES[name];
+  if (!lane) throw new Error(`no lane ${JSON.stringify(name)} in lanes.json; the lanes are ${Object.keys(LANES).join(", ")}`);
+  const nodeBin = nodeBinDir(lane.node);
+  const env = { ...process.env, PATH: `${nodeBin}${path.delimiter}${process.env.PATH}`, PULUMI_TURN_LOOKUP_CLI_TOOLS: lane.cli, CI: process.env.CI ?? "true" };
+  const dir = runsInPlace(lane) ? REPO : laneCopy(name, lane, env);
+  execFileSync("npm", ["run", "build", "--silent"], { cwd: dir, env, stdio: "inherit" });
+  const cliBin = execFileSync(process.execPath, [path.join(dir, "scripts/pulumi.mjs"), "--bin-dir"], { cwd: dir, env, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
+  const cli = execFileSync(path.join(cliBin, "pulumi"), ["version"], { encoding: "utf8" }).trim();
+  const node = execFileSync(path.join(nodeBin, "node"), ["--version"], { encoding: "utf8" }).trim();
+  const sdk = JSON.parse(fs.readFileSync(path.join(dir, "node_modules/@pulumi/pulumi/package.json"), "utf8")).version;
+  log(`${name}: Node.js ${node}, @pulumi/pulumi ${sdk}, Pulumi CLI ${cli}`);
+  const results = path.join(fs.mkdtempSync(path.join(os.tmpdir(), `lane-${name}-`)), "vitest.json");
+  // The README's test command, in the lane's folder and with the lane's tools first on PATH.
+  const r = spawnSync("npm", ["test", "--", "--reporter=default", "--reporter=json", `--outputFile.json=${results}`], { cwd: dir, env, stdio: "inherit" });
+  const counts = fs.existsSync(results) ? JSON.parse(fs.readFileSync(results, "utf8")) : undefined;
+  const failedTests = counts?.numFailedTests ?? 0;
+  return {
+    name,
+    versions: `Node.js ${node}, @pulumi/pulumi ${sdk}, CLI ${cli}`,
+    passed: counts?.numPassedTests ?? 0,
+    // A run that failed without a failed test (a file that would not load) still counts as a failure.
+    failed: r.status !== 0 && failedTests === 0 ? 1 : failedTests,
+    skipped: counts ? counts.numPendingTests + counts.numTodoTests : 0,
+    ok: r.status === 0,
+  };
+}
+
+function main(args) {
+  const names = args.length === 0 || args[0] === "all" ? Object.keys(LANES) : args;
+  const outcomes = [];
+  for (const name of names) {
+    try {
+      outcomes.push(runLane(name));
+    } catch (err) {
+      log(`${name}: ${err.message}`);
+      outcomes.push({ name, versions: "not set up", passed: 0, failed: 1, skipped: 0, ok: false });
+    }
+  }
+  for (const o of outcomes) console.log(`lane ${o.name} (${o.versions}): ${o.passed} passed, ${o.failed} failed, ${o.skipped} skipped`);
+  const sum = (k) => outcomes.reduce((n, o) => n + o[k], 0);
+  console.log(`${sum("passed")} passed, ${sum("failed")} failed, ${sum("skipped")} skipped`);
+  process.exit(outcomes.every((o) => o.ok) ? 0 : 1);
+}
+
+main(process.argv.slice(2));
