@@ -1,6 +1,7 @@
 // A new user's first hour, under the real engine, read as a person reads it:
 // the default `pulumi new typescript` files, the README's quickstart, the
 // usual mistakes, and every failure's message shown once, without a stack trace.
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -58,11 +59,20 @@ describe.skipIf(!cliDir)("a new user's first hour", () => {
         const text = fs.readFileSync(path.join(template, file), "utf8").replaceAll("${PROJECT}", "first-hour").replaceAll("${DESCRIPTION}", "A first stack");
         fs.writeFileSync(path.join(dir, file), text);
       }
-      fs.writeFileSync(path.join(dir, "index.ts"), readmeQuickstart());
+      // The quickstart, plus the plain client's subpath, which the template's
+      // tsconfig ("moduleResolution": "node") must resolve too.
+      const program = `${readmeQuickstart()}\nimport { getTurnKey } from "pulumi-cloudflare-turn-lookup/client";\nexport const clientLoaded = typeof getTurnKey;\n`;
+      fs.writeFileSync(path.join(dir, "index.ts"), program);
       installPacked(dir);
       ws = new Workspace(dir, cliDir!);
     }, E2E_TIMEOUT);
     afterAll(() => ws?.remove());
+
+    it("the program compiles with the template's tsconfig as generated", () => {
+      const tsc = spawnSync(path.join(ws.dir, "node_modules/.bin/tsc"), ["--noEmit", "-p", ws.dir], { encoding: "utf8" });
+      expect(tsc.stdout + tsc.stderr).toBe("");
+      expect(tsc.status).toBe(0);
+    });
 
     it("a token set without --secret previews with one warning that gives the fix, and never shows the token", async () => {
       await ws.ok(["stack", "init", "dev"]);
@@ -89,7 +99,7 @@ describe.skipIf(!cliDir)("a new user's first hour", () => {
       expect(preview.stdout).not.toContain("clear text");
       const up = await ws.run(["up", "--yes"]);
       expect(up.code).toBe(0);
-      expect(JSON.parse(await ws.ok(["stack", "output", "--json"]))).toMatchObject({ name: SEEDED.name, uid: KEY_ID });
+      expect(JSON.parse(await ws.ok(["stack", "output", "--json"]))).toMatchObject({ name: SEEDED.name, uid: KEY_ID, clientLoaded: "function" });
     }, E2E_TIMEOUT);
 
     it("the usual mistake, an unknown key, reads once with the key named, then destroy", async () => {

@@ -1,0 +1,100 @@
+// What we ship, as users get it: the tarball's files, the examples installed
+// from a clone, and every module system and TypeScript resolution users have.
+import { execFileSync, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REPO, installPacked, packedTarball } from "../support/packed";
+
+const INSTALL_TIMEOUT = 240_000;
+const ENTRIES = {
+  "pulumi-cloudflare-turn-lookup": ["TurnKeyLookup", "TurnKeys", "lookupTurnKey", "lookupTurnKeyOutput", "createTurnKeyClient", "getTurnKey", "TurnKeyAmbiguousError"],
+  "pulumi-cloudflare-turn-lookup/client": ["createTurnKeyClient", "getTurnKey", "TurnKeyNotFoundError", "TurnKeyAmbiguousError"],
+  "pulumi-cloudflare-turn-lookup/compat": ["getCallsTurnApp", "getCallsTurnAppOutput", "getCallsTurnApps", "getCallsTurnAppsOutput"],
+  "pulumi-cloudflare-turn-lookup/emulator": ["startEmulator"],
+} as const;
+
+describe("the packed tarball", () => {
+  it("holds LICENSE, README.md, package.json and dist/, and no sources or tests", () => {
+    const listing = execFileSync("tar", ["-tzf", packedTarball()], { encoding: "utf8" }).trim().split("\n");
+    for (const file of ["package/LICENSE", "package/README.md", "package/package.json", "package/dist/provider/index.js", "package/dist/provider/index.d.ts", "package/dist/emulator/cli.js"]) {
+      expect(listing).toContain(file);
+    }
+    expect(listing.filter((f) => !f.startsWith("package/dist/") && !["package/LICENSE", "package/README.md", "package/package.json"].includes(f))).toEqual([]);
+    expect(listing.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))).toEqual([]);
+  });
+});
+
+describe("the examples, installed from a clone", () => {
+  it.each(["quickstart", "wiring"])("npm install works in examples/%s, with one copy of @pulumi/pulumi, and the program type-checks", (example) => {
+    // A clone after `npm ci && npm run build`, as far as an example sees it:
+    // the package's root (what it installs from ../..) and the example itself.
+    const clone = fs.mkdtempSync(path.join(os.tmpdir(), "turn-lookup-clone-"));
+    for (const entry of ["package.json", "README.md", "LICENSE", "dist", `examples/${example}`]) {
+      fs.cpSync(path.join(REPO, entry), path.join(clone, entry), { recursive: true, filter: (src) => !src.includes("node_modules") });
+    }
+    const dir = path.join(clone, "examples", example);
+    try {
+      execFileSync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: dir, stdio: "pipe" });
+      const installed = path.join(dir, "node_modules/pulumi-cloudflare-turn-lookup");
+      expect(fs.lstatSync(installed).isSymbolicLink()).toBe(false);
+      expect(fs.existsSync(path.join(installed, "dist/provider/index.js"))).toBe(true);
+      expect(fs.existsSync(path.join(installed, "node_modules/@pulumi/pulumi"))).toBe(false);
+      const tsc = spawnSync(path.join(dir, "node_modules/.bin/tsc"), ["--noEmit", "-p", dir], { encoding: "utf8" });
+      expect(tsc.stdout + tsc.stderr).toBe("");
+    } finally {
+      fs.rmSync(clone, { recursive: true, force: true });
+    }
+  }, INSTALL_TIMEOUT);
+});
+
+describe("module systems and TypeScript settings", () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "turn-lookup-modules-"));
+    installPacked(dir, { typescript: "5.9.3", "@types/node": "^20.19.0" });
+  }, INSTALL_TIMEOUT);
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const expected = Object.fromEntries(Object.entries(ENTRIES).map(([entry, names]) => [entry, names.map((n) => `${n}:function`)]));
+  const probe = (load: string) =>
+    Object.entries(ENTRIES)
+      .map(([entry, names], i) => `const m${i} = ${load.replace("ENTRY", entry)};\nout[${JSON.stringify(entry)}] = ${JSON.stringify(names)}.map((n) => n + ":" + typeof m${i}[n]);`)
+      .join("\n");
+
+  it("a CommonJS program requires the root and every subpath", () => {
+    fs.writeFileSync(path.join(dir, "probe.cjs"), `const out = {};\n${probe('require("ENTRY")')}\nconsole.log(JSON.stringify(out));`);
+    expect(JSON.parse(execFileSync(process.execPath, ["probe.cjs"], { cwd: dir, encoding: "utf8" }))).toEqual(expected);
+  });
+
+  it("an ESM program imports the root and every subpath", () => {
+    fs.writeFileSync(path.join(dir, "probe.mjs"), `const out = {};\n${probe('await import("ENTRY")')}\nconsole.log(JSON.stringify(out));`);
+    expect(JSON.parse(execFileSync(process.execPath, ["probe.mjs"], { cwd: dir, encoding: "utf8" }))).toEqual(expected);
+  });
+
+  const settings = [
+    { moduleResolution: "node", module: "commonjs" },
+    { moduleResolution: "node16", module: "node16" },
+    { moduleResolution: "nodenext", module: "nodenext" },
+    { moduleResolution: "bundler", module: "esnext" },
+  ];
+  it.each(settings)("TypeScript with moduleResolution $moduleResolution type-checks the root and every subpath", (compilerOptions) => {
+    const imports = Object.entries(ENTRIES)
+      .map(([entry, names], i) => `import * as m${i} from "${entry}";\nexport const uses${i} = [${names.map((n) => `m${i}.${n}`).join(", ")}];`)
+      .join("\n");
+    const typed = `import type { TurnKey, TurnKeyClient, LookupOptions } from "pulumi-cloudflare-turn-lookup/client";
+import type { GetCallsTurnAppResult } from "pulumi-cloudflare-turn-lookup/compat";
+export type Typed = [TurnKey, TurnKeyClient, LookupOptions, GetCallsTurnAppResult];`;
+    const name = `probe-${compilerOptions.moduleResolution}`;
+    fs.writeFileSync(path.join(dir, `${name}.ts`), `${imports}\n${typed}\n`);
+    // No skipLibCheck: our declarations must compile as they are.
+    fs.writeFileSync(
+      path.join(dir, `tsconfig.${name}.json`),
+      JSON.stringify({ compilerOptions: { ...compilerOptions, strict: true, target: "ES2022", noEmit: true, types: ["node"] }, files: [`${name}.ts`] }),
+    );
+    const tsc = spawnSync(path.join(dir, "node_modules/.bin/tsc"), ["-p", `tsconfig.${name}.json`], { cwd: dir, encoding: "utf8" });
+    expect(tsc.stdout + tsc.stderr).toBe("");
+    expect(tsc.status).toBe(0);
+  }, 60_000);
+});
