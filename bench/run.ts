@@ -6,6 +6,7 @@
 // JSON under bench/results/.
 import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import { createRequire } from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Workspace } from "../test/e2e/harness";
@@ -21,6 +22,10 @@ const ENGINE_ROUNDS = QUICK ? 1 : 3;
 const CONCURRENCIES = [1, 16, 64];
 const CONTENDERS = ["ours", "sdk", "floor"] as const;
 const ACCOUNT_ID = "023e105f4ecef8ad9ca31a8372d0c353";
+/** An account of LISTED_KEYS keys, for the list benchmark. */
+const LIST_ACCOUNT_ID = "1111105f4ecef8ad9ca31a8372d0c353";
+const LISTED_KEYS = 1_000;
+const LISTS_PER_ROUND = QUICK ? 10 : 30;
 const TOKEN = "bench-token";
 const keyId = (i: number) => i.toString(16).padStart(32, "0");
 
@@ -43,9 +48,13 @@ const rotate = <T>(xs: readonly T[], n: number) => xs.map((_, i) => xs[(i + n) %
 const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 
-function writeSeed(count: number): string {
+/** Writes a seed of `count` keys in ACCOUNT_ID, and `listed` more in LIST_ACCOUNT_ID. */
+function writeSeed(count: number, listed = 0): string {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "turn-bench-")), "seed.json");
-  const keys = Array.from({ length: count }, (_, i) => ({ accountId: ACCOUNT_ID, uid: keyId(i), name: `bench-key-${i}` }));
+  const keys = [
+    ...Array.from({ length: count }, (_, i) => ({ accountId: ACCOUNT_ID, uid: keyId(i), name: `bench-key-${i}` })),
+    ...Array.from({ length: listed }, (_, i) => ({ accountId: LIST_ACCOUNT_ID, uid: keyId(i), name: `listed-key-${i}`, created: "2024-01-01T00:00:00Z", modified: "2024-01-02T00:00:00Z" })),
+  ];
   fs.writeFileSync(file, JSON.stringify({ keys }));
   return file;
 }
@@ -122,6 +131,37 @@ async function clientSuite(emulator: EmulatorProcess) {
   return { lookups: CLIENT_LOOKUPS, distinctKeys: CLIENT_LOOKUPS, rounds: ROUNDS, summary, cold: coldStart(emulator.url), runs };
 }
 
+// 1b. Listing an account ------------------------------------------------------------
+
+/** Lists an account of LISTED_KEYS keys with ours and the SDK, alternating, in one process; median ms per list. */
+async function listSuite(emulator: EmulatorProcess) {
+  const require = createRequire(path.join(REPO, "package.json"));
+  const { createTurnKeyClient } = require(path.join(REPO, "dist/provider/lookupClient.js")) as typeof import("../provider/lookupClient");
+  const Cloudflare = require("cloudflare") as typeof import("cloudflare").default;
+  const ours = createTurnKeyClient({ apiToken: TOKEN, baseUrl: emulator.url, env: {} });
+  const sdk = new Cloudflare({ apiToken: TOKEN, baseURL: emulator.url, maxRetries: 0 });
+  const lists: Record<"ours" | "sdk", () => Promise<number>> = {
+    ours: async () => (await ours.listTurnKeys({ accountId: LIST_ACCOUNT_ID })).length,
+    sdk: async () => (await sdk.calls.turn.list({ account_id: LIST_ACCOUNT_ID })).result.length,
+  };
+  const times: Record<"ours" | "sdk", number[]> = { ours: [], sdk: [] };
+  for (const c of ["ours", "sdk"] as const) await lists[c](); // warm up both
+  for (let round = 0; round < ROUNDS * 2; round++) {
+    for (const c of rotate(["ours", "sdk"] as const, round)) {
+      for (let i = 0; i < LISTS_PER_ROUND; i++) {
+        const t = performance.now();
+        const n = await lists[c]();
+        times[c].push(performance.now() - t);
+        if (n !== LISTED_KEYS) throw new Error(`${c} listed ${n} keys, not ${LISTED_KEYS}`);
+      }
+    }
+  }
+  await ours.close();
+  const result = { keys: LISTED_KEYS, oursMs: median(times.ours), sdkMs: median(times.sdk), lists: times.ours.length };
+  log(`list of ${LISTED_KEYS} keys: ours ${fmt(result.oursMs, 1)} ms, SDK ${fmt(result.sdkMs, 1)} ms`);
+  return { ...result, sdkOverOurs: result.sdkMs / result.oursMs };
+}
+
 // 2. Provider process ----------------------------------------------------------
 
 async function readAll(provider: ProviderProcess, text: string, keys: string[], concurrency: number): Promise<number> {
@@ -190,21 +230,26 @@ async function providerSuite(emulator: EmulatorProcess) {
 // 3 and 4. Engine and state ----------------------------------------------------
 
 const SCENARIOS = [
-  { name: "0 lookups", count: 0, distinct: 1 },
-  { name: "10 lookups", count: 10, distinct: 10 },
-  { name: "100 lookups", count: 100, distinct: 100 },
-  { name: "100 lookups of 10 keys", count: 100, distinct: 10 },
-];
+  { name: "empty stack", form: "resource", count: 0, distinct: 1 },
+  { name: "1 function lookup", form: "function", count: 1, distinct: 1 },
+  { name: "100 function lookups", form: "function", count: 100, distinct: 100 },
+  { name: "100 TurnKeyLookups", form: "resource", count: 100, distinct: 100 },
+  { name: "100 TurnKeyLookups of 10 keys", form: "resource", count: 100, distinct: 10 },
+  { name: "100 floor reads", form: "floor", count: 100, distinct: 100 },
+] as const;
+type Scenario = (typeof SCENARIOS)[number];
+const scenario = (name: Scenario["name"]) => SCENARIOS.find((s) => s.name === name)!;
 
 async function engineSuite() {
   const binDir = execFileSync(process.execPath, [path.join(REPO, "scripts/pulumi.mjs"), "--bin-dir"], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
   const emulator = await startEmulatorProcess(["--token", TOKEN, "--seed", writeSeed(100), "--latency-ms", "50"]);
   const ws = Workspace.create("turn-bench", path.join(REPO, "bench/stacks/lookups/index.ts"), binDir);
   try {
-    const stackOf = (s: (typeof SCENARIOS)[number]) => s.name.replace(/\W+/g, "-");
+    const stackOf = (s: Scenario) => s.name.replace(/\W+/g, "-");
     for (const s of SCENARIOS) {
-      await ws.initStack(stackOf(s), { accountId: ACCOUNT_ID, count: String(s.count), distinct: String(s.distinct), "cloudflare:baseUrl": emulator.url }, { "cloudflare:apiToken": TOKEN });
+      await ws.initStack(stackOf(s), { accountId: ACCOUNT_ID, form: s.form, count: String(s.count), distinct: String(s.distinct), "cloudflare:baseUrl": emulator.url }, { "cloudflare:apiToken": TOKEN });
     }
+    // Contenders alternate within each round, so a slow moment of the machine hits them alike.
     const times = new Map<string, number[]>();
     const perKey = new Map<string, number>();
     for (let round = 0; round < ENGINE_ROUNDS; round++) {
@@ -216,22 +261,23 @@ async function engineSuite() {
         const ms = performance.now() - started;
         times.set(s.name, [...(times.get(s.name) ?? []), ms]);
         const gets = (await requestLog(emulator)).filter((r) => r.method === "GET").length;
-        if (s.count > 0) perKey.set(s.name, Math.max(perKey.get(s.name) ?? 0, gets / s.distinct));
+        if (s.form !== "floor" && s.count > 0) perKey.set(s.name, Math.max(perKey.get(s.name) ?? 0, gets / s.distinct));
         log(`engine ${s.name} round ${round + 1}: preview ${fmt(ms)} ms, ${gets} GETs`);
       }
     }
-    const preview = SCENARIOS.map((s) => ({ scenario: s.name, wallMs: median(times.get(s.name)!), requestsPerDistinctKey: perKey.get(s.name) ?? 0 }));
-    const base = preview[0]!.wallMs;
-    const marginal = {
-      per10: (preview[1]!.wallMs - base) / 10,
-      per100: (preview[2]!.wallMs - base) / 100,
-      per100of10: (preview[3]!.wallMs - base) / 100,
+    const preview = SCENARIOS.map((s) => ({ scenario: s.name, wallMs: median(times.get(s.name)!), requestsPerDistinctKey: perKey.get(s.name) }));
+    const wall = (name: Scenario["name"]) => preview.find((p) => p.scenario === name)!.wallMs;
+    const added = (name: Scenario["name"]) => wall(name) - wall("empty stack");
+    const ratios = {
+      functionOverFloor: added("100 function lookups") / added("100 floor reads"),
+      resourceOverFloor: added("100 TurnKeyLookups") / added("100 floor reads"),
+      oneFunctionAddedMs: added("1 function lookup"),
     };
 
-    // State cost: deploy the empty and the 100-lookup stacks, compare exports.
+    // State cost: deploy the empty stack and 100 lookups of each form, compare exports.
     const exportBytes: Record<string, number> = {};
     let providerBytes = 0;
-    for (const s of [SCENARIOS[0]!, SCENARIOS[2]!]) {
+    for (const s of [scenario("empty stack"), scenario("100 TurnKeyLookups"), scenario("100 function lookups")]) {
       await ws.ok(["stack", "select", stackOf(s)]);
       await ws.ok(["up", "--yes", "--skip-preview"]);
       const exported = await ws.ok(["stack", "export"]);
@@ -243,13 +289,13 @@ async function engineSuite() {
       await ws.ok(["destroy", "--yes", "--skip-preview"]);
     }
     const state = {
-      exportBytes0: exportBytes[SCENARIOS[0]!.name]!,
-      exportBytes100: exportBytes[SCENARIOS[2]!.name]!,
-      bytesPerLookup: (exportBytes[SCENARIOS[2]!.name]! - exportBytes[SCENARIOS[0]!.name]!) / 100,
+      exportBytesEmpty: exportBytes["empty stack"]!,
+      bytesPerResourceLookup: (exportBytes["100 TurnKeyLookups"]! - exportBytes["empty stack"]!) / 100,
+      bytesPerFunctionLookup: (exportBytes["100 function lookups"]! - exportBytes["empty stack"]!) / 100,
       providerBytes,
     };
     const version = spawnSync(path.join(binDir, "pulumi"), ["version"], { encoding: "utf8" }).stdout.trim();
-    return { cli: version, latencyMs: 50, rounds: ENGINE_ROUNDS, preview, marginal, state };
+    return { cli: version, latencyMs: 50, rounds: ENGINE_ROUNDS, preview, ratios, state };
   } finally {
     emulator.stop();
     ws.remove();
@@ -258,7 +304,7 @@ async function engineSuite() {
 
 // Report -----------------------------------------------------------------------
 
-function markdown(r: { client: Awaited<ReturnType<typeof clientSuite>>; provider: Awaited<ReturnType<typeof providerSuite>>; engine: Awaited<ReturnType<typeof engineSuite>>; machine: string; date: string }) {
+function markdown(r: { client: Awaited<ReturnType<typeof clientSuite>>; list: Awaited<ReturnType<typeof listSuite>>; provider: Awaited<ReturnType<typeof providerSuite>>; engine: Awaited<ReturnType<typeof engineSuite>>; machine: string; date: string }) {
   const lines: string[] = [];
   lines.push(`Measured ${r.date} on ${r.machine}${QUICK ? " (quick mode: smaller runs, one round)" : ""}.`, "");
   lines.push(`### 1. Client: ${fmt(r.client.lookups)} lookups over ${fmt(r.client.distinctKeys)} distinct keys, median of ${r.client.rounds} rounds`, "");
@@ -273,6 +319,10 @@ function markdown(r: { client: Awaited<ReturnType<typeof clientSuite>>; provider
   for (const s of r.client.summary) lines.push(`| ${s.concurrency} | ${fmt(s.oursOverSdk, 2)} | ${fmt(s.oursOverFloor, 2)} |`);
   lines.push("", "| cold start (median of 5 processes) | load module (+ make client) ms | load + first lookup ms |", "|---|---:|---:|");
   for (const c of CONTENDERS) lines.push(`| ${c} | ${fmt(r.client.cold[c].importMs, 1)} | ${fmt(r.client.cold[c].firstLookupMs, 1)} |`);
+  const l = r.list;
+  lines.push("", `### 1b. Listing an account of ${fmt(l.keys)} keys, median of ${fmt(l.lists)} lists each, alternating`, "");
+  lines.push("| contender | ms per list |", "|---|---:|", `| listTurnKeys (ours) | ${fmt(l.oursMs, 1)} |`, `| cloudflare SDK calls.turn.list | ${fmt(l.sdkMs, 1)} |`);
+  lines.push("", `SDK time / ours: ${fmt(l.sdkOverOurs, 2)}.`);
   const p = r.provider;
   lines.push("", `### 2. Provider process (real dynamic-provider gRPC server), median of ${p.rounds.length} rounds`, "");
   lines.push("| measure | value |", "|---|---:|");
@@ -284,12 +334,17 @@ function markdown(r: { client: Awaited<ReturnType<typeof clientSuite>>; provider
   lines.push(`| provider process peak RSS | ${fmt(p.peakRssMiB, 1)} MiB |`);
   const e = r.engine;
   lines.push("", `### 3. Engine: \`pulumi preview\` (${e.cli}), ${e.latencyMs} ms injected latency per request, median of ${e.rounds} rounds`, "");
-  lines.push("| stack | wall time ms | HTTP requests per distinct key |", "|---|---:|---:|");
-  for (const row of e.preview) lines.push(`| ${row.scenario} | ${fmt(row.wallMs)} | ${row.scenario.startsWith("0") ? "n/a" : fmt(row.requestsPerDistinctKey, 1)} |`);
-  lines.push("", `Marginal cost per lookup: ${fmt(e.marginal.per10, 1)} ms (10 lookups), ${fmt(e.marginal.per100, 1)} ms (100 lookups), ${fmt(e.marginal.per100of10, 1)} ms (100 lookups of 10 keys).`);
+  lines.push("| stack | wall time ms | added to the empty stack ms | HTTP requests per distinct key |", "|---|---:|---:|---:|");
+  const base = e.preview[0]!.wallMs;
+  for (const row of e.preview) lines.push(`| ${row.scenario} | ${fmt(row.wallMs)} | ${row === e.preview[0] ? "" : fmt(row.wallMs - base)} | ${row.requestsPerDistinctKey === undefined ? "n/a" : fmt(row.requestsPerDistinctKey, 1)} |`);
+  lines.push("", "| ratio | value | target |", "|---|---:|---:|");
+  lines.push(`| 100 function lookups added / 100 floor reads added | ${fmt(e.ratios.functionOverFloor, 2)} | ≤ 0.15 |`);
+  lines.push(`| 100 TurnKeyLookups added / 100 floor reads added | ${fmt(e.ratios.resourceOverFloor, 2)} | |`);
+  lines.push(`| 1 function lookup, added to the empty stack | ${fmt(e.ratios.oneFunctionAddedMs)} ms | ≤ 150 ms |`);
   lines.push("", "### 4. State cost", "", "| measure | bytes |", "|---|---:|");
-  lines.push(`| \`pulumi stack export\`, empty stack | ${fmt(e.state.exportBytes0)} |`, `| \`pulumi stack export\`, 100 lookups | ${fmt(e.state.exportBytes100)} |`);
-  lines.push(`| per lookup | ${fmt(e.state.bytesPerLookup)} |`, `| \`__provider\` per lookup | ${fmt(e.state.providerBytes)} |`);
+  lines.push(`| \`pulumi stack export\`, empty stack | ${fmt(e.state.exportBytesEmpty)} |`);
+  lines.push(`| added per TurnKeyLookup | ${fmt(e.state.bytesPerResourceLookup)} |`, `| of which \`__provider\` (stored twice) | ${fmt(e.state.providerBytes)} |`);
+  lines.push(`| added per function lookup | ${fmt(e.state.bytesPerFunctionLookup)} |`);
   return lines.join("\n");
 }
 
@@ -297,21 +352,22 @@ async function main() {
   const date = new Date().toISOString();
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? "cpu"}, ${fmt(os.totalmem() / 2 ** 30)} GiB, Node.js ${process.version}, ${os.platform()} ${os.release()}`;
   log(`${QUICK ? "quick mode; " : ""}emulator in its own process, seeded with ${CLIENT_LOOKUPS} keys`);
-  const emulator = await startEmulatorProcess(["--token", TOKEN, "--seed", writeSeed(Math.max(CLIENT_LOOKUPS, 5_000))]);
-  let client, provider;
+  const emulator = await startEmulatorProcess(["--token", TOKEN, "--seed", writeSeed(Math.max(CLIENT_LOOKUPS, 5_000), LISTED_KEYS)]);
+  let client, list, provider;
   try {
     client = await clientSuite(emulator);
+    list = await listSuite(emulator);
     provider = await providerSuite(emulator);
   } finally {
     emulator.stop();
   }
   const engine = await engineSuite();
-  const report = { date, machine, quick: QUICK, client, provider, engine };
+  const report = { date, machine, quick: QUICK, client, list, provider, engine };
   const dir = path.join(REPO, "bench/results");
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${date.replace(/[:.]/g, "-")}${QUICK ? "-quick" : ""}.json`);
   fs.writeFileSync(file, JSON.stringify(report, null, 2));
-  process.stdout.write(`${markdown({ client, provider, engine, machine, date })}\n\nJSON: ${path.relative(REPO, file)}\n`);
+  process.stdout.write(`${markdown({ client, list, provider, engine, machine, date })}\n\nJSON: ${path.relative(REPO, file)}\n`);
 }
 
 main().catch((err: unknown) => {

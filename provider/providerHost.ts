@@ -11,7 +11,7 @@ import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { type ListedTurnKey, type TurnKey, type TurnKeyClient, createTurnKeyClient, listedTurnKeys } from "./client";
 import { TurnKeyInputError, TurnKeyLookupError } from "./errors";
 import { engineDebugLogger } from "./engineLog";
-import { type IdField, nameOfResourceId, validateId } from "./ids";
+import { nameOfResourceId } from "./ids";
 import { type RequestLimits, limitsFromConfig } from "./limits";
 import { connectionFromConfig } from "./settings";
 
@@ -72,21 +72,6 @@ export class ProviderHost {
   /** The client, built from the environment alone if the engine never called `configure`. */
   private theClient(): TurnKeyClient {
     return (this.client ??= createTurnKeyClient({ cache: true, logger: engineDebugLogger() }));
-  }
-
-  /** Validates the ids, so a bad one fails before any request. */
-  async check(news: TurnKeyLookupInputs): Promise<dynamic.CheckResult<TurnKeyLookupInputs>> {
-    const failures: dynamic.CheckFailure[] = [];
-    const fields: IdField[] = news.name === undefined ? ["accountId", "keyId"] : ["accountId"];
-    for (const field of fields) {
-      try {
-        validateId(field, news[field]);
-      } catch (err) {
-        if (!(err instanceof TurnKeyInputError)) throw err;
-        failures.push({ property: field, reason: err.message });
-      }
-    }
-    return { inputs: news, failures };
   }
 
   /** Reads one key, by id or by name; the engine calls this in preview, update and refresh. */

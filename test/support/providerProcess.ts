@@ -77,16 +77,6 @@ export class ProviderProcess {
     return this.call("configure", req).then(() => undefined);
   }
 
-  /** `Check`; returns the failures. */
-  async check(news: Props): Promise<{ property: string; reason: string }[]> {
-    const req = new providerPb.CheckRequest();
-    req.setUrn("urn:pulumi:test::test::pulumi-nodejs:dynamic/cloudflare:TurnKeyLookup::k");
-    req.setOlds(Struct.fromJavaScript({}));
-    req.setNews(Struct.fromJavaScript(news));
-    const resp = await this.call("check", req);
-    return resp.getFailuresList().map((f: any) => ({ property: f.getProperty(), reason: f.getReason() }));
-  }
-
   /** `Read` with the program's inputs as both inputs and state, as a read of an existing object sends it. */
   async read(id: string, props: Props): Promise<{ id: string; props: Props }> {
     const req = new providerPb.ReadRequest();

@@ -29,15 +29,6 @@ function configRequest(values: Record<string, string>): dynamic.ConfigureRequest
 const host = new ProviderHost();
 
 describe("provider host (in process)", () => {
-  it("check accepts well-formed ids and names each malformed one", async () => {
-    expect(await host.check({ accountId: ACCOUNT_ID, keyId: KEY_ID })).toEqual({ inputs: { accountId: ACCOUNT_ID, keyId: KEY_ID }, failures: [] });
-    const { failures } = await host.check({ accountId: "abc1", keyId: "../x" });
-    expect(failures!.map((f) => f.property)).toEqual(["accountId", "keyId"]);
-    expect(failures![0]!.reason).toContain('"abc1" has 4 characters');
-    expect(failures![1]!.reason).toContain('the character "."');
-    expect(emulator.requests).toHaveLength(0);
-  });
-
   it("read uses the stack config's token and base URL and returns the key's fields", async () => {
     await host.configure(configRequest({ "cloudflare:apiToken": CANARY_TOKEN, "cloudflare:baseUrl": emulator.url }));
     const result = await host.readKey(KEY_ID, { accountId: ACCOUNT_ID, keyId: KEY_ID });
@@ -120,7 +111,8 @@ describe("the serialized provider", () => {
       expect(text).toContain("pulumi-cloudflare-turn-lookup/internal/provider-host");
       expect(text).not.toContain(CANARY_TOKEN);
       // No delete method: the provider process then treats a delete as "forget".
-      expect(Object.keys(turnKeyProvider).sort()).toEqual(["check", "configure", "create", "read"]);
+      // No check either: the engine calls no Check for a read.
+      expect(Object.keys(turnKeyProvider).sort()).toEqual(["configure", "create", "read"]);
       expect(Object.keys(turnKeysProvider).sort()).toEqual(["configure", "create", "read"]);
       expect((await serializeProvider(turnKeysProvider)).length).toBeLessThan(MAX_SERIALIZED_BYTES);
     } finally {
@@ -171,15 +163,6 @@ describe("the provider through the real dynamic-provider gRPC server", () => {
     // Two deserialized providers, one process: still one GET for the key.
     expect(emulator.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`GET /client/v4/accounts/${ACCOUNT_ID}/calls/turn_keys/${KEY_ID}`]);
     expect(emulator.requests[0]!.headers.authorization).toBe("[redacted]");
-  });
-
-  it("Check reports malformed ids before any request", async () => {
-    emulator.reset();
-    const failures = await provider.check({ accountId: ACCOUNT_ID, keyId: "2a95132c15732412d22c1476fa83f27/", __provider: installedText });
-    expect(failures).toHaveLength(1);
-    expect(failures[0]!.property).toBe("keyId");
-    expect(failures[0]!.reason).toContain('the character "/"');
-    expect(emulator.requests).toHaveLength(0);
   });
 
   it("Read of a missing key fails with our message", async () => {

