@@ -3,6 +3,7 @@
 //
 //   npm run test:lanes               every lane
 //   npm run test:lanes -- current    one lane (or several, by name)
+//   npm run bench                    the benchmarks in the oldest and current lanes
 //
 // A lane is a Node.js version, an @pulumi/pulumi version and a Pulumi CLI.
 // The "system" Node.js lane whose SDK is this repository's own dev
@@ -62,8 +63,8 @@ function laneCopy(name, lane, env) {
   return dir;
 }
 
-/** Runs one lane; returns its counts. */
-function runLane(name) {
+/** Sets a lane up: its Node.js, its folder (installed and built) and its CLI; returns where and how to run in it. */
+function prepareLane(name) {
   const lane = LANES[name];
   if (!lane) throw new Error(`no lane ${JSON.stringify(name)} in lanes.json; the lanes are ${Object.keys(LANES).join(", ")}`);
   const nodeBin = nodeBinDir(lane.node);
@@ -74,15 +75,21 @@ function runLane(name) {
   const cli = execFileSync(path.join(cliBin, "pulumi"), ["version"], { encoding: "utf8" }).trim();
   const node = execFileSync(path.join(nodeBin, "node"), ["--version"], { encoding: "utf8" }).trim();
   const sdk = JSON.parse(fs.readFileSync(path.join(dir, "node_modules/@pulumi/pulumi/package.json"), "utf8")).version;
-  log(`${name}: Node.js ${node}, @pulumi/pulumi ${sdk}, Pulumi CLI ${cli}`);
+  const versions = `Node.js ${node}, @pulumi/pulumi ${sdk}, CLI ${cli}`;
+  log(`${name}: ${versions}`);
+  return { dir, env, versions };
+}
+
+/** Runs the README's test command in one lane; returns its counts. */
+function testLane(name) {
+  const { dir, env, versions } = prepareLane(name);
   const results = path.join(fs.mkdtempSync(path.join(os.tmpdir(), `lane-${name}-`)), "vitest.json");
-  // The README's test command, in the lane's folder and with the lane's tools first on PATH.
   const r = spawnSync("npm", ["test", "--", "--reporter=default", "--reporter=json", `--outputFile.json=${results}`], { cwd: dir, env, stdio: "inherit" });
   const counts = fs.existsSync(results) ? JSON.parse(fs.readFileSync(results, "utf8")) : undefined;
   const failedTests = counts?.numFailedTests ?? 0;
   return {
     name,
-    versions: `Node.js ${node}, @pulumi/pulumi ${sdk}, CLI ${cli}`,
+    versions,
     passed: counts?.numPassedTests ?? 0,
     // A run that failed without a failed test (a file that would not load) still counts as a failure.
     failed: r.status !== 0 && failedTests === 0 ? 1 : failedTests,
@@ -91,12 +98,28 @@ function runLane(name) {
   };
 }
 
+/** Runs the benchmarks in one lane (`extra` goes to bench/run.ts, e.g. --quick). */
+function benchLane(name, extra) {
+  const { dir, env, versions } = prepareLane(name);
+  console.log(`\n## Lane ${name}: ${versions}\n`);
+  const r = spawnSync(path.join(dir, "node_modules/.bin/vite-node"), ["bench/run.ts", "--", ...extra], { cwd: dir, env, stdio: "inherit" });
+  if (r.status !== 0) throw new Error(`the benchmarks failed in lane ${name} (exit ${r.status})`);
+}
+
 function main(args) {
+  if (args[0] === "--bench") {
+    // `--bench [lane...] [-- bench options]`: the default lanes are oldest and current.
+    const rest = args.slice(1);
+    const names = rest.filter((a) => !a.startsWith("--"));
+    const extra = rest.filter((a) => a.startsWith("--"));
+    for (const name of names.length ? names : ["oldest", "current"]) benchLane(name, extra);
+    return;
+  }
   const names = args.length === 0 || args[0] === "all" ? Object.keys(LANES) : args;
   const outcomes = [];
   for (const name of names) {
     try {
-      outcomes.push(runLane(name));
+      outcomes.push(testLane(name));
     } catch (err) {
       log(`${name}: ${err.message}`);
       outcomes.push({ name, versions: "not set up", passed: 0, failed: 1, skipped: 0, ok: false });
