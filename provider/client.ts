@@ -23,6 +23,7 @@ import { type Interpretation, type RequestIdentity, type ResultReader, header, i
 import { decideRetry, isTlsFailure, networkErrorCode } from "./retry";
 import { readKey, readKeyList } from "./results";
 import {
+  CONNECTION_ENV,
   CONNECTION_SETTINGS,
   type Connection,
   type ConnectionSettings,
@@ -286,7 +287,7 @@ export class TurnKeyClientImpl implements TurnKeyClient {
   /** Resolves settings and the account id, before anything is sent. */
   private prepare(ref: AccountRef, options: LookupOptions & CallSettings): Prepared {
     const env = options.env ?? this.options.env ?? process.env;
-    const connection = this.connection([options, this.options, connectionFromEnv(env)]);
+    const connection = this.connection(options, env);
     return {
       connection,
       accountId: this.checked({ connection }, () => validateId("accountId", ref?.accountId ?? accountIdFromEnv(env))),
@@ -309,12 +310,18 @@ export class TurnKeyClientImpl implements TurnKeyClient {
     }
   }
 
-  /** The resolved connection for these settings, remembered so a hot loop does not parse URLs and hash credentials each call. */
-  private connection(sources: readonly ConnectionSettings[]): Connection {
-    const memoKey = JSON.stringify(sources.map((s) => CONNECTION_SETTINGS.map((o) => s[o])));
+  /**
+   * The connection for this call's settings, then the client's, then the
+   * environment's: remembered by their raw values, so that a hot loop of
+   * lookups neither parses URLs and hashes credentials nor builds objects per call.
+   */
+  private connection(call: ConnectionSettings, env: NodeJS.ProcessEnv): Connection {
+    let memoKey = "";
+    for (const o of CONNECTION_SETTINGS) memoKey += `${call[o] ?? ""}\0${this.options[o] ?? ""}\0`;
+    for (const name of CONNECTION_ENV) memoKey += `${env[name] ?? ""}\0`;
     const known = this.connections.get(memoKey);
     if (known) return known;
-    const connection = resolveConnection(sources);
+    const connection = resolveConnection([call, this.options, connectionFromEnv(env)]);
     if (this.connections.size >= MAX_CACHED_CONNECTIONS) this.connections.clear();
     this.connections.set(memoKey, connection);
     return connection;

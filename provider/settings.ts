@@ -68,9 +68,12 @@ export function settingLabel(option: SettingName): string {
   return [row.configKey, row.env].filter((x) => x !== undefined).join(" / ");
 }
 
+/** The environment variable of each connection setting, in {@link CONNECTION_SETTINGS} order. */
+export const CONNECTION_ENV: readonly string[] = CONNECTION_SETTINGS.map((o) => setting(o).env!);
+
 /** Reads the connection settings from environment variables (empty values count as unset). */
 export function connectionFromEnv(env: NodeJS.ProcessEnv): ConnectionSettings {
-  return Object.fromEntries(CONNECTION_SETTINGS.map((o) => [o, nonEmpty(env[setting(o).env!])]));
+  return Object.fromEntries(CONNECTION_SETTINGS.map((o, i) => [o, nonEmpty(env[CONNECTION_ENV[i]!])]));
 }
 
 /** Reads the connection settings from the stack config, through `get` (a key in, a string or nothing out). */
