@@ -1,11 +1,11 @@
 // What we ship, as users get it: the tarball's files, the examples installed
 // from a clone, and every module system and TypeScript resolution users have.
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO, installPacked, packedTarball } from "../support/packed";
+import { REPO, installPackedAsync, packedTarball, runCommand } from "../support/packed";
 
 const INSTALL_TIMEOUT = 240_000;
 const ENTRIES = {
@@ -27,7 +27,7 @@ describe("the packed tarball", () => {
 });
 
 describe("the examples, installed from a clone", () => {
-  it.each(["quickstart", "wiring"])("npm install works in examples/%s, with one copy of @pulumi/pulumi, and the program type-checks", (example) => {
+  it.each(["quickstart", "wiring"])("npm install works in examples/%s, with one copy of @pulumi/pulumi, and the program type-checks", async (example) => {
     // A clone after `npm ci && npm run build`, as far as an example sees it:
     // the package's root (what it installs from ../..) and the example itself.
     const clone = fs.mkdtempSync(path.join(os.tmpdir(), "turn-lookup-clone-"));
@@ -36,13 +36,12 @@ describe("the examples, installed from a clone", () => {
     }
     const dir = path.join(clone, "examples", example);
     try {
-      execFileSync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: dir, stdio: "pipe" });
+      expect(await runCommand("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], dir)).toEqual({ status: 0, output: "" });
       const installed = path.join(dir, "node_modules/pulumi-cloudflare-turn-lookup");
       expect(fs.lstatSync(installed).isSymbolicLink()).toBe(false);
       expect(fs.existsSync(path.join(installed, "dist/provider/index.js"))).toBe(true);
       expect(fs.existsSync(path.join(installed, "node_modules/@pulumi/pulumi"))).toBe(false);
-      const tsc = spawnSync(path.join(dir, "node_modules/.bin/tsc"), ["--noEmit", "-p", dir], { encoding: "utf8" });
-      expect(tsc.stdout + tsc.stderr).toBe("");
+      expect(await runCommand(path.join(dir, "node_modules/.bin/tsc"), ["--noEmit", "-p", dir], dir)).toEqual({ status: 0, output: "" });
     } finally {
       fs.rmSync(clone, { recursive: true, force: true });
     }
@@ -51,9 +50,9 @@ describe("the examples, installed from a clone", () => {
 
 describe("module systems and TypeScript settings", () => {
   let dir: string;
-  beforeAll(() => {
+  beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "turn-lookup-modules-"));
-    installPacked(dir, { typescript: "5.9.3", "@types/node": "^20.19.0" });
+    await installPackedAsync(dir, { typescript: "5.9.3", "@types/node": "^20.19.0" });
   }, INSTALL_TIMEOUT);
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -79,7 +78,7 @@ describe("module systems and TypeScript settings", () => {
     { moduleResolution: "nodenext", module: "nodenext" },
     { moduleResolution: "bundler", module: "esnext" },
   ];
-  it.each(settings)("TypeScript with moduleResolution $moduleResolution type-checks the root and every subpath", (compilerOptions) => {
+  it.each(settings)("TypeScript with moduleResolution $moduleResolution type-checks the root and every subpath", async (compilerOptions) => {
     const imports = Object.entries(ENTRIES)
       .map(([entry, names], i) => `import * as m${i} from "${entry}";\nexport const uses${i} = [${names.map((n) => `m${i}.${n}`).join(", ")}];`)
       .join("\n");
@@ -93,8 +92,6 @@ export type Typed = [TurnKey, TurnKeyClient, LookupOptions, GetCallsTurnAppResul
       path.join(dir, `tsconfig.${name}.json`),
       JSON.stringify({ compilerOptions: { ...compilerOptions, strict: true, target: "ES2022", noEmit: true, types: ["node"] }, files: [`${name}.ts`] }),
     );
-    const tsc = spawnSync(path.join(dir, "node_modules/.bin/tsc"), ["-p", `tsconfig.${name}.json`], { cwd: dir, encoding: "utf8" });
-    expect(tsc.stdout + tsc.stderr).toBe("");
-    expect(tsc.status).toBe(0);
+    expect(await runCommand(path.join(dir, "node_modules/.bin/tsc"), ["-p", `tsconfig.${name}.json`], dir)).toEqual({ status: 0, output: "" });
   }, 60_000);
 });
