@@ -141,6 +141,8 @@ const DEFAULT_TIMEOUT_MS = 60_000;
 const DEFAULT_MAX_RETRIES = 3;
 /** Most pages of a list followed, should a server ever page it: 50 pages is far past any real account. */
 const MAX_LIST_PAGES = 50;
+/** Distinct keys of one account, asked for together, from which one list request replaces a GET each. */
+const LIST_BATCH_MIN = 4;
 /** Distinct settings whose resolved connection is remembered. */
 const MAX_CACHED_CONNECTIONS = 32;
 
@@ -159,6 +161,12 @@ interface Prepared {
   readonly signal: AbortSignal | undefined;
 }
 
+/** Keys of one account asked for in one turn of the event loop, each with the callers waiting for it. */
+interface Batch {
+  readonly call: Prepared;
+  readonly waiting: Map<string, ((key: Promise<TurnKey>) => void)[]>;
+}
+
 /** One request of a call. */
 interface Target<T> {
   readonly who: RequestIdentity;
@@ -175,6 +183,7 @@ export class TurnKeyClientImpl implements TurnKeyClient {
   private readonly inFlight = new Map<string, Promise<unknown>>();
   private readonly keys = new Map<string, TurnKey>();
   private readonly lists = new Map<string, TurnKey[]>();
+  private readonly batches = new Map<string, Batch>();
 
   constructor(private readonly options: TurnKeyClientOptions = {}) {
     this.limiter = new RequestLimiter(mergeLimits(DEFAULT_REQUEST_LIMITS, options.limits ?? {}));
@@ -217,18 +226,63 @@ export class TurnKeyClientImpl implements TurnKeyClient {
   async getTurnKeyWith(ref: TurnKeyRef, options: LookupOptions & CallSettings): Promise<TurnKey> {
     const call = this.prepare(ref, options);
     const keyId = this.checked(call, () => validateId("keyId", ref?.keyId));
+    if (!call.cache) return this.fetchKey(call, keyId);
+    const known = this.keys.get(this.keyShareKey(call, keyId)) ?? (await this.fromList(call, keyId));
+    if (known) return known;
+    return call.signal ? this.fetchKey(call, keyId) : this.batched(call, keyId);
+  }
+
+  /** One key by `GET`, shared with identical calls in flight (and kept, with the cache on). */
+  private fetchKey(call: Prepared, keyId: string): Promise<TurnKey> {
     const path = `${this.accountPath(call)}/${keyId}`;
-    const shareKey = `${call.connection.id}\n${path}`;
-    if (call.cache) {
-      const known = this.keys.get(shareKey) ?? (await this.fromList(call, keyId));
-      if (known) return known;
-    }
+    const shareKey = this.keyShareKey(call, keyId);
     const who = this.identity(call, path, { keyId });
     return this.shared(shareKey, call, async () => {
       const key = await this.run(call, who, (ctx) => this.request(ctx, { who, path, reader: readKey(call.accountId, keyId), maxBytes: MAX_BODY_BYTES }));
       if (call.cache) this.keys.set(shareKey, key);
       return key;
     });
+  }
+
+  private keyShareKey(call: Prepared, keyId: string): string {
+    return `${call.connection.id}\n${this.accountPath(call)}/${keyId}`;
+  }
+
+  /**
+   * With the cache on, keys of one account asked for in the same turn of the
+   * event loop (a program's lookups, or the reads of one preview) are
+   * gathered: {@link LIST_BATCH_MIN} or more are read with one list request
+   * instead of a GET each, which the shared rate limit and a preview's wall
+   * time both feel. A key the list lacks, and every key when the list fails,
+   * is read by GET, so its own error names it.
+   */
+  private batched(call: Prepared, keyId: string): Promise<TurnKey> {
+    const listKey = `${call.connection.id}\n${this.accountPath(call)}`;
+    let batch = this.batches.get(listKey);
+    if (!batch) {
+      const created = { call, waiting: new Map<string, ((key: Promise<TurnKey>) => void)[]>() };
+      this.batches.set(listKey, created);
+      setImmediate(() => void this.flush(listKey, created));
+      batch = created;
+    }
+    const waiting = batch.waiting;
+    return new Promise<TurnKey>((resolve) => waiting.set(keyId, [...(waiting.get(keyId) ?? []), resolve]));
+  }
+
+  private async flush(listKey: string, batch: Batch): Promise<void> {
+    this.batches.delete(listKey);
+    let listed: Map<string, TurnKey> | undefined;
+    if (batch.waiting.size >= LIST_BATCH_MIN) {
+      listed = await this.list(batch.call).then(
+        (keys) => new Map(keys.map((k) => [k.keyId, k])),
+        () => undefined,
+      );
+    }
+    for (const [keyId, resolvers] of batch.waiting) {
+      const found = listed?.get(keyId);
+      const key = found ? Promise.resolve(found) : this.fetchKey(batch.call, keyId);
+      for (const resolve of resolvers) resolve(key);
+    }
   }
 
   /** {@link listTurnKeys} with settings of this call overriding the client's. */
@@ -363,7 +417,7 @@ export class TurnKeyClientImpl implements TurnKeyClient {
   private async run<T>(call: Prepared, who: RequestIdentity, body: (ctx: CallContext) => Promise<T>): Promise<T> {
     const { signal } = call;
     if (signal?.aborted) throw abortedError(who, signal);
-    const ctx = new CallContext(call, this.dispatcherFor(call), this.limiter);
+    const ctx = new CallContext(call, this.dispatcherFor(call));
     const onCallerAbort = () => ctx.cancel.cancel(new CallerAbort());
     signal?.addEventListener("abort", onCallerAbort, { once: true });
     try {
@@ -423,7 +477,6 @@ class CallContext {
   constructor(
     readonly call: Prepared,
     readonly dispatcher: Dispatcher,
-    readonly limiter: RequestLimiter,
   ) {}
 
   /** Starts the deadline, once. */

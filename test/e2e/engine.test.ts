@@ -5,6 +5,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../emulator";
 import { portedCompatProgram } from "../support/compatProgram";
@@ -14,7 +15,7 @@ import { Workspace, findCliDir } from "./harness";
 
 const cliDir = findCliDir();
 // The engine's marker for a value not known until update.
-const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const UNKNOWN_VALUE = unknownValue;
 const LOOKUP_TYPE = "pulumi-nodejs:dynamic/cloudflare:TurnKeyLookup";
 const SEEDED = { accountId: ACCOUNT_ID, uid: KEY_ID, name: "production-realtime-app", created: "2024-05-01T10:00:00Z", modified: "2024-05-02T11:00:00Z" };
 const E2E_TIMEOUT = 240_000;

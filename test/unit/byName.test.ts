@@ -144,6 +144,30 @@ describe("sharing within one client", () => {
     expect(seen.map((r) => r.path)).toEqual([LIST_PATH, `${LIST_PATH}/${OTHER_KEY_ID}`]);
   });
 
+  it("with the cache on, four or more keys of one account asked for together are read with one list request", async () => {
+    const listed = Array.from({ length: 10 }, (_, i) => item(i, `k${i}`));
+    const { client, seen } = clientWith(listed, { cache: true });
+    const keys = await Promise.all(listed.map((k) => client.getTurnKey({ accountId: ACCOUNT_ID, keyId: k.uid })));
+    expect(keys.map((k) => k.name)).toEqual(listed.map((k) => k.name));
+    expect(seen.map((r) => r.path)).toEqual([LIST_PATH]);
+  });
+
+  it("fewer keys are read by GET each; a key the list lacks is read by GET, so its own error names it", async () => {
+    const few = mockApi([{ status: 200, body: envelope(item(1, "one")) }, { status: 200, body: envelope(item(2, "two")) }, { status: 200, body: envelope(item(3, "three")) }]);
+    const client = createTurnKeyClient({ apiToken: CANARY_TOKEN, env: {}, dispatcher: few.agent, cache: true });
+    await Promise.all([1, 2, 3].map((i) => client.getTurnKey({ accountId: ACCOUNT_ID, keyId: uidOf(i) })));
+    expect(few.seen.map((r) => r.path)).toEqual([1, 2, 3].map((i) => `${LIST_PATH}/${uidOf(i)}`));
+
+    const { agent, seen } = mockApi([{ status: 200, body: envelope([1, 2, 3, 4].map((i) => item(i, `k${i}`))) }, { status: 404, body: failure(10404, "TURN key not found") }]);
+    const batched = createTurnKeyClient({ apiToken: CANARY_TOKEN, env: {}, dispatcher: agent, cache: true });
+    const outcomes = await Promise.allSettled([1, 2, 3, 4, 9].map((i) => batched.getTurnKey({ accountId: ACCOUNT_ID, keyId: uidOf(i) })));
+    expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "fulfilled", "fulfilled", "fulfilled", "rejected"]);
+    const missing = (outcomes[4] as PromiseRejectedResult).reason as TurnKeyNotFoundError;
+    expect(missing).toBeInstanceOf(TurnKeyNotFoundError);
+    expect(missing.message).toContain(`key ${uidOf(9)}`);
+    expect(seen.map((r) => r.path)).toEqual([LIST_PATH, `${LIST_PATH}/${uidOf(9)}`]);
+  });
+
   it("without the cache, each later call sends again; two clients share nothing", async () => {
     const { agent, seen } = mockApi([{ status: 200, body: envelope([item(1, "a")]) }]);
     const a = createTurnKeyClient({ apiToken: CANARY_TOKEN, env: {}, dispatcher: agent });

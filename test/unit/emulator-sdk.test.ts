@@ -1,6 +1,7 @@
 import Cloudflare from "cloudflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../emulator";
+import { ID_PATTERN } from "../../provider/ids";
 import { ACCOUNT_ID, CANARY_TOKEN } from "../support/ids";
 
 describe("the emulator with the official cloudflare SDK", () => {
@@ -14,7 +15,7 @@ describe("the emulator with the official cloudflare SDK", () => {
 
   it("round-trips create, get, list, rename and delete", async () => {
     const created = await client.calls.turn.create({ account_id: ACCOUNT_ID, name: "first" });
-    expect(created.uid).toMatch(/^[0-9a-f]{32}$/);
+    expect(created.uid).toMatch(ID_PATTERN);
     expect(created.name).toBe("first");
     expect(typeof created.key).toBe("string");
     expect(created.key!.length).toBeGreaterThan(20);

@@ -26,6 +26,23 @@ describe("the packed tarball", () => {
   });
 });
 
+describe("installed beside each lane's @pulumi/pulumi", () => {
+  const lanes = JSON.parse(fs.readFileSync(path.join(REPO, "lanes.json"), "utf8")) as Record<string, { pulumi: string }>;
+  const versions = [...new Set(Object.values(lanes).map((l) => l.pulumi))];
+  it.each(versions)("npm install of the tarball beside @pulumi/pulumi %s prints no peer-dependency warning", async (version) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "turn-lookup-peer-"));
+    try {
+      fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "peer-check", private: true }));
+      const r = await runCommand("npm", ["install", "--no-audit", "--no-fund", "--loglevel=warn", packedTarball(), `@pulumi/pulumi@${version}`], dir);
+      expect(r.status, r.output).toBe(0);
+      expect(r.output).not.toMatch(/peer|ERESOLVE|conflict/i);
+      expect(JSON.parse(fs.readFileSync(path.join(dir, "node_modules/@pulumi/pulumi/package.json"), "utf8")).version).toBe(version);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, INSTALL_TIMEOUT);
+});
+
 describe("the examples, installed from a clone", () => {
   it.each(["quickstart", "wiring"])("npm install works in examples/%s, with one copy of @pulumi/pulumi, and the program type-checks", async (example) => {
     // A clone after `npm ci && npm run build`, as far as an example sees it:

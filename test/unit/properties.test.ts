@@ -3,15 +3,15 @@
 // deadline, and never sends a malformed id.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { ID_PATTERN } from "../../provider/ids";
 import { TurnKeyInputError, TurnKeyLookupError, getTurnKey } from "../../provider/lookupClient";
 import { ACCOUNT_ID, CANARY_TOKEN, KEY_ID } from "../support/ids";
 import { RESULT, type Reply, envelope, mockApi } from "../support/mockApi";
 
-const ID = /^[0-9a-f]{32}$/;
 
 /** Strings that look like ids, nearly ids, or anything at all. */
 const idLike = fc.oneof(
-  fc.stringMatching(/^[0-9a-f]{32}$/),
+  fc.stringMatching(ID_PATTERN),
   fc.stringMatching(/^[0-9a-fA-F./?#%\s-]{28,36}$/),
   fc.string({ unit: "grapheme", maxLength: 40 }),
   fc.string({ unit: "binary", maxLength: 40 }),
@@ -28,7 +28,7 @@ describe("ids", () => {
           (e: unknown) => e,
         );
         await agent.close();
-        if (ID.test(accountId) && ID.test(keyId)) {
+        if (ID_PATTERN.test(accountId) && ID_PATTERN.test(keyId)) {
           expect(outcome).toMatchObject({ accountId, keyId, uid: keyId });
           expect(seen).toHaveLength(1);
           expect(seen[0]!.path).toBe(`/client/v4/accounts/${accountId}/calls/turn_keys/${keyId}`);
