@@ -341,7 +341,7 @@ function markdown(r: { client: Awaited<ReturnType<typeof clientSuite>>; list: Aw
   lines.push("", `### 3. Engine: \`pulumi preview\` (${e.cli}), ${e.latencyMs} ms injected latency per request, median of ${e.rounds} rounds`, "");
   lines.push("| stack | wall time ms | added to the empty stack ms | HTTP requests per distinct key |", "|---|---:|---:|---:|");
   const base = e.preview[0]!.wallMs;
-  for (const row of e.preview) lines.push(`| ${row.scenario} | ${fmt(row.wallMs)} | ${row === e.preview[0] ? "" : fmt(row.wallMs - base)} | ${row.requestsPerDistinctKey === undefined ? "n/a" : fmt(row.requestsPerDistinctKey, 1)} |`);
+  for (const row of e.preview) lines.push(`| ${row.scenario} | ${fmt(row.wallMs)} | ${row === e.preview[0] ? "" : fmt(row.wallMs - base)} | ${row.requestsPerDistinctKey === undefined ? "n/a" : fmt(row.requestsPerDistinctKey, 2)} |`);
   lines.push("", "| ratio | value | target |", "|---|---:|---:|");
   lines.push(`| 100 function lookups added / 100 floor reads added | ${fmt(e.ratios.functionOverFloor, 2)} | ≤ 0.15 |`);
   lines.push(`| 100 TurnKeyLookups added / 100 floor reads added | ${fmt(e.ratios.resourceOverFloor, 2)} | |`);
