@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run demo`: starts the local emulator with a seeded TURN key, runs the
-// quickstart stack (the top-level Pulumi.yaml) against it with a throwaway
-// local backend, and prints the key's name and uid as the stack read them.
+// quickstart example (examples/quickstart, installed from this checkout as
+// its README says) against it with a throwaway local backend, and prints the
+// key's name and uid as the stack read them.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
@@ -9,9 +10,11 @@ import { createRequire } from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
+import { execFileSync } from "node:child_process";
 import { SetupError, cliEnv, resolveCli } from "./pulumi.mjs";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const EXAMPLE = path.join(REPO, "examples/quickstart");
 const require = createRequire(import.meta.url);
 const { startEmulator } = require("../dist/emulator/index.js");
 
@@ -29,6 +32,10 @@ async function main() {
     process.exit(err instanceof SetupError ? 2 : 1);
   }
 
+  // As the example's README says: it installs this package from the checkout just built.
+  console.log("demo: npm install in examples/quickstart (this package, from the checkout)...");
+  execFileSync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: EXAMPLE, stdio: "inherit" });
+
   const token = `demo-${randomBytes(16).toString("hex")}`;
   const emulator = await startEmulator({
     token,
@@ -38,7 +45,7 @@ async function main() {
   // The CLI keeps a stack's config beside Pulumi.yaml; a unique name keeps
   // runs apart, and the file is removed at the end.
   const stack = `demo-${randomBytes(4).toString("hex")}`;
-  const stackConfigFile = path.join(REPO, `Pulumi.${stack}.yaml`);
+  const stackConfigFile = path.join(EXAMPLE, `Pulumi.${stack}.yaml`);
   const env = cliEnv(bin, {
     PULUMI_BACKEND_URL: `file://${path.join(work, "state")}`,
     PULUMI_CONFIG_PASSPHRASE: randomBytes(12).toString("hex"),
@@ -50,7 +57,7 @@ async function main() {
   // Asynchronous on purpose: the emulator runs in this process and must keep answering while the CLI runs.
   const pulumi = (args, { quiet = false } = {}) =>
     new Promise((resolve, reject) => {
-      const child = spawn(path.join(bin, "pulumi"), [...args, "--non-interactive"], { cwd: REPO, env });
+      const child = spawn(path.join(bin, "pulumi"), [...args, "--non-interactive"], { cwd: EXAMPLE, env });
       let out = "";
       let err = "";
       child.stdout.on("data", (d) => (quiet ? (out += d) : process.stdout.write(d)));
