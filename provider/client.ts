@@ -5,22 +5,16 @@
  */
 import type { Dispatcher } from "undici";
 import { Cancellation, sleep } from "./cancellation";
-import {
-  CloudflareApiError,
-  CloudflareConnectionError,
-  CloudflareResponseError,
-  CloudflareTimeoutError,
-  TurnKeyInputError,
-  TurnKeyLookupAbortedError,
-  TurnKeyLookupError,
-} from "./errors";
-import { BodyTooLargeError, type HttpResponse, MAX_BODY_BYTES, MAX_LIST_BODY_BYTES, createDispatcher, httpGet } from "./http";
+import { type CloudflareApiError, CloudflareResponseError, TurnKeyInputError, TurnKeyLookupError } from "./errors";
+import { abortedError, errorOfThrown, failureOfThrown, reasonOf, timeoutError } from "./failures";
+import { type HttpResponse, MAX_BODY_BYTES, MAX_LIST_BODY_BYTES, createDispatcher, httpGet } from "./http";
 import { validateId, validateName } from "./ids";
 import { DEFAULT_REQUEST_LIMITS, RequestLimiter, type RequestLimits, mergeLimits } from "./limits";
 import { matchName } from "./names";
+import { PROXY_ENV } from "./proxy";
 import { redactSecrets } from "./redact";
-import { type Interpretation, type RequestIdentity, type ResultReader, header, interpretResponse } from "./response";
-import { decideRetry, isTlsFailure, networkErrorCode } from "./retry";
+import { type Interpretation, type RequestIdentity, type ResultReader, interpretResponse } from "./response";
+import { type AttemptFailure, decideRetry } from "./retry";
 import { readKey, readKeyList } from "./results";
 import {
   CONNECTION_ENV,
@@ -30,7 +24,6 @@ import {
   accountIdFromEnv,
   connectionFromEnv,
   resolveConnection,
-  settingLabel,
   wholeNumber,
 } from "./settings";
 
@@ -178,7 +171,8 @@ interface Target<T> {
 /** The implementation behind {@link TurnKeyClient}; `getTurnKey` also passes per-call settings. */
 export class TurnKeyClientImpl implements TurnKeyClient {
   private readonly limiter: RequestLimiter;
-  private ownDispatcher: Dispatcher | undefined;
+  /** The client's own keep-alive dispatchers, one per proxy ("" for direct). */
+  private readonly ownDispatchers = new Map<string, Dispatcher>();
   private readonly connections = new Map<string, Connection>();
   private readonly inFlight = new Map<string, Promise<unknown>>();
   private readonly keys = new Map<string, TurnKey>();
@@ -205,9 +199,9 @@ export class TurnKeyClientImpl implements TurnKeyClient {
   }
 
   async close(): Promise<void> {
-    const own = this.ownDispatcher;
-    this.ownDispatcher = undefined;
-    await own?.close();
+    const own = [...this.ownDispatchers.values()];
+    this.ownDispatchers.clear();
+    await Promise.all(own.map((d) => d.close()));
   }
 
   getTurnKey(ref: TurnKeyRef, options?: LookupOptions): Promise<TurnKey> {
@@ -373,9 +367,11 @@ export class TurnKeyClientImpl implements TurnKeyClient {
     let memoKey = "";
     for (const o of CONNECTION_SETTINGS) memoKey += `${call[o] ?? ""}\0${this.options[o] ?? ""}\0`;
     for (const name of CONNECTION_ENV) memoKey += `${env[name] ?? ""}\0`;
+    // A proxy variable's absence differs from its being empty (an empty https_proxy hides HTTPS_PROXY).
+    for (const name of PROXY_ENV) memoKey += `${env[name] === undefined ? "\x01" : env[name]}\0`;
     const known = this.connections.get(memoKey);
     if (known) return known;
-    const connection = resolveConnection([call, this.options, connectionFromEnv(env)]);
+    const connection = resolveConnection([call, this.options, connectionFromEnv(env)], env);
     if (this.connections.size >= MAX_CACHED_CONNECTIONS) this.connections.clear();
     this.connections.set(memoKey, connection);
     return connection;
@@ -417,13 +413,13 @@ export class TurnKeyClientImpl implements TurnKeyClient {
   private async run<T>(call: Prepared, who: RequestIdentity, body: (ctx: CallContext) => Promise<T>): Promise<T> {
     const { signal } = call;
     if (signal?.aborted) throw abortedError(who, signal);
-    const ctx = new CallContext(call, this.dispatcherFor(call));
+    const ctx = new CallContext(call);
     const onCallerAbort = () => ctx.cancel.cancel(new CallerAbort());
     signal?.addEventListener("abort", onCallerAbort, { once: true });
     try {
       return await body(ctx);
     } catch (err) {
-      if (err instanceof DeadlineError) throw timeoutError(call, who, ctx.last);
+      if (err instanceof DeadlineError) throw timeoutError(call.timeoutMs, who, ctx.last);
       if (err instanceof CallerAbort) throw abortedError(who, signal!);
       throw err;
     } finally {
@@ -432,8 +428,17 @@ export class TurnKeyClientImpl implements TurnKeyClient {
     }
   }
 
+  /** The caller's dispatcher, or the client's own for the connection's proxy (or none). */
   private dispatcherFor(call: Prepared): Dispatcher {
-    return call.dispatcher ?? (this.ownDispatcher ??= createDispatcher());
+    if (call.dispatcher) return call.dispatcher;
+    const proxy = call.connection.proxy;
+    const key = proxy?.uri ?? "";
+    let own = this.ownDispatchers.get(key);
+    if (!own) {
+      own = createDispatcher(proxy);
+      this.ownDispatchers.set(key, own);
+    }
+    return own;
   }
 
   /** The retry loop of one request: attempts, waits and the deadline. */
@@ -443,15 +448,15 @@ export class TurnKeyClientImpl implements TurnKeyClient {
       const slot = await this.limiter.acquire(ctx.cancel, attempt > 1);
       ctx.startDeadline();
       let outcome: Interpretation<T>;
-      let failure: Parameters<typeof decideRetry>[0];
+      let failure: AttemptFailure;
       try {
-        const response: HttpResponse = await httpGet(call.connection.origin, target.path, call.connection.headers, ctx.cancel, ctx.dispatcher, target.maxBytes);
+        const response: HttpResponse = await httpGet(call.connection.origin, target.path, call.connection.headers, ctx.cancel, this.dispatcherFor(call), target.maxBytes);
         outcome = interpretResponse(response, target.who, attempt, target.reader);
         failure = { status: response.status, headers: response.headers };
       } catch (err) {
         if (ctx.cancel.cancelled) throw ctx.cancel.reason;
-        outcome = { ok: false, error: errorOfThrown(err, target.who, attempt) };
-        failure = err instanceof BodyTooLargeError ? { status: err.status, headers: {} } : { networkCode: networkErrorCode(err) };
+        outcome = { ok: false, error: errorOfThrown(err, target.who, call.connection.proxy, attempt) };
+        failure = failureOfThrown(err);
       } finally {
         slot.release();
       }
@@ -474,10 +479,7 @@ class CallContext {
   private deadlineAt = Infinity;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(
-    readonly call: Prepared,
-    readonly dispatcher: Dispatcher,
-  ) {}
+  constructor(readonly call: Prepared) {}
 
   /** Starts the deadline, once. */
   startDeadline(): void {
@@ -493,59 +495,6 @@ class CallContext {
   finish(): void {
     clearTimeout(this.timer);
   }
-}
-
-/** Turns what `httpGet` threw into one of our errors. */
-function errorOfThrown(err: unknown, who: RequestIdentity, attempt: number): CloudflareApiError {
-  const base = { accountId: who.accountId, keyId: who.keyId, keyName: who.keyName, attempts: attempt };
-  if (err instanceof BodyTooLargeError) {
-    return new CloudflareResponseError({
-      ...base,
-      status: err.status,
-      rayId: header(err, "cf-ray", who.secrets),
-      summary: `Cloudflare's response to the ${who.what} is larger than ${err.limit} bytes; reading was stopped`,
-    });
-  }
-  const code = networkErrorCode(err);
-  const detail = redactSecrets(code ?? (err instanceof Error ? err.message : String(err)), who.secrets);
-  return new CloudflareConnectionError({
-    ...base,
-    summary: `Could not reach the Cloudflare API at ${new URL(who.url).origin} (${detail})`,
-    hint: isTlsFailure(code)
-      ? `The TLS handshake or certificate check failed; check ${settingLabel("baseUrl")} and any proxy in between`
-      : `Check the network and ${settingLabel("baseUrl")}`,
-  });
-}
-
-function timeoutError(call: Prepared, who: RequestIdentity, last: CloudflareApiError | undefined): CloudflareTimeoutError {
-  return new CloudflareTimeoutError({
-    accountId: who.accountId,
-    keyId: who.keyId,
-    keyName: who.keyName,
-    status: last?.status,
-    errors: last?.errors,
-    rayId: last?.rayId,
-    attempts: last?.attempts,
-    summary: `The ${who.what} did not finish within its ${call.timeoutMs} ms deadline${last ? ` (last failure: ${reasonOf(last)})` : ""}`,
-    hint: "Raise timeoutMs, or check the network and baseUrl",
-  });
-}
-
-/** A short reason for logs: the status and Cloudflare's codes, or the connection error. */
-function reasonOf(err: CloudflareApiError): string {
-  if (err.status === undefined) return err.summary;
-  const codes = err.errors.map((e) => e.code).join(", ");
-  return `HTTP ${err.status}${codes ? ` (Cloudflare error ${codes})` : ""}`;
-}
-
-function abortedError(who: RequestIdentity, signal: AbortSignal): TurnKeyLookupAbortedError {
-  return new TurnKeyLookupAbortedError({
-    accountId: who.accountId,
-    keyId: who.keyId,
-    keyName: who.keyName,
-    summary: `The ${who.what} was aborted by its signal`,
-    cause: signal.reason,
-  });
 }
 
 /** Cancellation reasons of a call's own token. */

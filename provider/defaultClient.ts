@@ -9,6 +9,12 @@ import type { RequestLimits } from "./limits";
 /** Options of {@link getTurnKey}: the call's own options, and settings that override the environment. */
 export interface GetTurnKeyOptions extends LookupOptions, CallSettings {}
 
+/**
+ * Process-wide on purpose, for scripts that call `getTurnKey` without making
+ * a client: it keeps no result unless a call asks for `cache: true`, and
+ * each call brings its credential or takes the environment's. Nothing of a
+ * Pulumi program run uses it: the function forms have a client per run.
+ */
 let defaultClient: TurnKeyClientImpl | undefined;
 
 function theDefaultClient(): TurnKeyClientImpl {

@@ -7,6 +7,11 @@
 
 type Logger = (message: string) => void;
 
+/**
+ * Process-wide on purpose: the engine's address is the provider process's
+ * own (its first argument), the same for every lookup it serves. It holds
+ * no credential and no result.
+ */
 let logger: Logger | null | undefined;
 
 /** A logger that sends DEBUG lines to the engine, or `undefined` outside a provider process started by the engine. */

@@ -3,13 +3,14 @@
  * it runs (in `pulumi preview` too), register no resource and keep nothing in
  * state. Named `lookup…` as Pulumi names functions that read one existing
  * object, and to sit beside the plain client's `getTurnKey` without clashing.
- * Every call of one program run shares one client: one request per distinct
- * key, and one list request per account for every by-name and list call.
+ * Every call of one program run shares one client, and only that run's: one
+ * request per distinct key, and one list request per account for every
+ * by-name and list call.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { type ListedTurnKey, type TurnKey, listedTurnKeys } from "./client";
 import { validateId, validateName } from "./ids";
-import { checkedFor, forProgram, programClient, warnAboutClearCredentials } from "./programConfig";
+import { checkedFor, forProgram, warnAboutClearCredentials, withProgramClient } from "./programConfig";
 import { accountIdFromEnv, wholeNumber } from "./settings";
 
 /** Arguments of {@link lookupTurnKey}. */
@@ -102,7 +103,7 @@ export function outputOf<A, T>(fn: string, args: object, promiseForm: (plain: A)
 
 /** Looks up one TURN key by id, in the program process: nothing lands in state. */
 export function lookupTurnKey(args: LookupTurnKeyArgs, opts?: pulumi.InvokeOptions): Promise<TurnKey> {
-  return run("lookupTurnKey", () => programClient().getTurnKey({ accountId: args.accountId, keyId: args.keyId }), opts);
+  return run("lookupTurnKey", () => withProgramClient((client) => client.getTurnKey({ accountId: args.accountId, keyId: args.keyId })), opts);
 }
 
 /** {@link lookupTurnKey} with Inputs, as an Output: unknown while an argument is unknown. */
@@ -112,7 +113,7 @@ export function lookupTurnKeyOutput(args: LookupTurnKeyOutputArgs, opts?: pulumi
 
 /** Looks up the one TURN key with this exact name, in the program process: nothing lands in state. */
 export function lookupTurnKeyByName(args: LookupTurnKeyByNameArgs, opts?: pulumi.InvokeOptions): Promise<TurnKey> {
-  return run("lookupTurnKeyByName", () => programClient().findTurnKeyByName({ accountId: args.accountId, name: args.name }), opts);
+  return run("lookupTurnKeyByName", () => withProgramClient((client) => client.findTurnKeyByName({ accountId: args.accountId, name: args.name })), opts);
 }
 
 /** {@link lookupTurnKeyByName} with Inputs, as an Output: unknown while an argument is unknown. */
@@ -124,7 +125,7 @@ export function lookupTurnKeyByNameOutput(args: LookupTurnKeyByNameOutputArgs, o
 export function lookupTurnKeys(args: LookupTurnKeysArgs = {}, opts?: pulumi.InvokeOptions): Promise<LookupTurnKeysResult> {
   return run("lookupTurnKeys", async () => {
     const accountId = args.accountId ?? accountIdFromEnv(process.env);
-    const keys = await programClient().listTurnKeys({ accountId });
+    const keys = await withProgramClient((client) => client.listTurnKeys({ accountId }));
     return { accountId: accountId!, keys: listedTurnKeys(keys) };
   }, opts);
 }

@@ -1,5 +1,6 @@
 import type { Dispatcher } from "undici";
 import type { Cancellation } from "./cancellation";
+import type { ProxyRoute } from "./proxy";
 
 /** Largest body of a single key's response; a larger one is aborted mid-read, never buffered. A key is about 150 bytes. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -33,14 +34,24 @@ export class BodyTooLargeError extends Error {
   }
 }
 
-/** A keep-alive dispatcher for one client. */
-export function createDispatcher(): Dispatcher {
-  return new (agentClass())({
-    keepAliveTimeout: 10_000,
-    connect: { timeout: 10_000 },
-    headersTimeout: ATTEMPT_IDLE_TIMEOUT_MS,
-    bodyTimeout: ATTEMPT_IDLE_TIMEOUT_MS,
-  });
+const AGENT_OPTIONS = {
+  keepAliveTimeout: 10_000,
+  connect: { timeout: 10_000 },
+  headersTimeout: ATTEMPT_IDLE_TIMEOUT_MS,
+  bodyTimeout: ATTEMPT_IDLE_TIMEOUT_MS,
+} as const;
+
+/**
+ * A keep-alive dispatcher for one client: direct, or through `proxy` with
+ * undici's own `ProxyAgent`, which tunnels every request with `CONNECT`
+ * (TLS stays end to end) and sends the proxy URL's credentials as
+ * `Proxy-Authorization`. undici's whole API is loaded only when a proxy is set.
+ */
+export function createDispatcher(proxy?: ProxyRoute): Dispatcher {
+  if (!proxy) return new (agentClass())(AGENT_OPTIONS);
+  // The proxy agent needs undici's whole API (its tunnel uses Client#connect).
+  const { ProxyAgent } = require("undici") as typeof import("undici");
+  return new ProxyAgent({ ...AGENT_OPTIONS, uri: proxy.uri });
 }
 
 /**

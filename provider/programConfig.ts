@@ -1,7 +1,8 @@
 /**
- * What the program process (the user's stack) knows of our settings: the
- * stack config as the program sees it, the one-time warning about a
- * credential stored in clear, and the client the function forms share.
+ * What the program process (the user's stack) knows of our settings, per
+ * program run: the stack config as the run sees it, the once-per-run warning
+ * about a credential stored in clear, and the client the run's function
+ * forms share.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { type TurnKeyClient, createTurnKeyClient } from "./client";
@@ -22,13 +23,22 @@ function isSecretConfig(key: string): boolean {
   return Array.isArray(listed) && listed.includes(key);
 }
 
+/** How long a run's client keeps its connections once no lookup of the run is in flight. */
+const IDLE_CLOSE_MS = 1_000;
+
 /**
- * State of one program run: one process runs one program, so it lives as
- * long as the process. It is created on first use, never at import.
+ * State of one program run: the clear-text warning, and the client the
+ * function forms share (credential, base URL, limits, results, in-flight
+ * sharing), built from that run's stack config. One process may run many
+ * programs, one after another or at once (the Automation API), so it lives
+ * in the SDK's store of the run, never in this module; a later run starts
+ * afresh and reads again.
  */
 class ProgramRun {
   private warned = false;
   private client: TurnKeyClient | undefined;
+  private active = 0;
+  private idle: NodeJS.Timeout | undefined;
 
   /** Warns once per run about each secret setting the stack config holds in clear text. Never shows a value. */
   warnAboutClearCredentials(): void {
@@ -37,30 +47,50 @@ class ProgramRun {
     for (const key of secretsInClear((k) => configValue(k) !== undefined, isSecretConfig)) {
       const placeholder = key.endsWith("Token") ? "<token>" : "<key>";
       void pulumi.log.warn(
-        `${key} is stored in the stack config in clear text (Pulumi.<stack>.yaml, which is usually committed). ` +
+        `${key} is stored in the stack config in clear text (Pulumi.${pulumi.getStack()}.yaml, which is usually committed). ` +
           `Store it encrypted instead: pulumi config set --secret ${key} ${placeholder}`,
       );
     }
   }
 
-  /** The client of the function forms: built from the program's stack config (then the environment), caching for the run. */
-  theClient(): TurnKeyClient {
-    if (!this.client) {
-      this.client = createTurnKeyClient({
-        ...connectionFromConfig(configValue),
-        limits: limitsFromConfig(configValue),
-        cache: true,
-        logger: (message) => void pulumi.log.debug(`[TurnKeyLookup] ${message}`),
-      });
+  /**
+   * Runs one lookup on the run's client. The run's connections close once
+   * none of its lookups has been in flight for a moment: nothing tells a
+   * program when its run ends, and a host running many runs must not keep
+   * each one's sockets. A later lookup of the run connects again.
+   */
+  async lookup<T>(use: (client: TurnKeyClient) => Promise<T>): Promise<T> {
+    clearTimeout(this.idle);
+    this.active++;
+    try {
+      return await use(this.theClient());
+    } finally {
+      if (--this.active === 0) this.idle = setTimeout(() => void this.client?.close(), IDLE_CLOSE_MS).unref();
     }
-    return this.client;
+  }
+
+  private theClient(): TurnKeyClient {
+    return (this.client ??= createTurnKeyClient({
+      ...connectionFromConfig(configValue),
+      limits: limitsFromConfig(configValue),
+      cache: true,
+      logger: (message) => void pulumi.log.debug(`[TurnKeyLookup] ${message}`),
+    }));
   }
 }
 
-let run: ProgramRun | undefined;
+/** Where a run's state hangs on the SDK's store of that run; private to this copy of the package. */
+const RUN_STATE = Symbol("pulumi-cloudflare-turn-lookup program run");
 
+/**
+ * The state of the program run this call belongs to, found as the SDK finds
+ * its own: `getStore()` gives the run's store (an AsyncLocalStorage entry
+ * under the Automation API, the process's one store under the CLI).
+ */
 function programRun(): ProgramRun {
-  return (run ??= new ProgramRun());
+  const { getStore } = require("@pulumi/pulumi/runtime/state") as { getStore(): Record<symbol, ProgramRun | undefined> };
+  const store = getStore();
+  return (store[RUN_STATE] ??= new ProgramRun());
 }
 
 /** Warns once per program run if `cloudflare:apiToken` or `cloudflare:apiKey` is set without `--secret`. */
@@ -68,9 +98,9 @@ export function warnAboutClearCredentials(): void {
   programRun().warnAboutClearCredentials();
 }
 
-/** The client every function-form lookup of this program run shares. */
-export function programClient(): TurnKeyClient {
-  return programRun().theClient();
+/** Runs `use` with the client every function-form lookup of this program run shares. */
+export function withProgramClient<T>(use: (client: TurnKeyClient) => Promise<T>): Promise<T> {
+  return programRun().lookup(use);
 }
 
 /**

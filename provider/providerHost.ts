@@ -160,9 +160,15 @@ function isUnknown(value: string | undefined): value is undefined {
   return value === undefined || value === unknownValue;
 }
 
+/**
+ * Process-wide on purpose: this module runs only inside a dynamic-provider
+ * process, which the engine starts for one operation of one stack and
+ * configures from that stack alone; it never runs in a program process,
+ * where many runs may share one process.
+ */
 let processHost: ProviderHost | undefined;
 
-/** The host of this provider process: the engine starts one process per run, and every lookup in it shares this. */
+/** The host of this provider process: the engine starts one process per operation, and every lookup in it shares this. */
 export function providerHost(): ProviderHost {
   return (processHost ??= new ProviderHost());
 }

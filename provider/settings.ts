@@ -6,6 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { TurnKeyInputError } from "./errors";
+import { type ProxyRoute, proxyFor } from "./proxy";
 import { userAgent } from "./userAgent";
 
 /** Cloudflare's public API base. */
@@ -196,16 +197,19 @@ export interface Connection {
   readonly basePath: string;
   /** Credential, Accept and User-Agent headers. */
   readonly headers: Readonly<Record<string, string>>;
-  /** The credential's secrets, to keep out of messages. */
+  /** The credential's secrets (and the proxy's), to keep out of messages. */
   readonly secrets: readonly string[];
+  /** The proxy that the environment names for the origin, or `undefined` to go direct. */
+  readonly proxy: ProxyRoute | undefined;
   /** Identifies origin and credential without containing the credential. */
   readonly id: string;
 }
 
-/** Resolves credential, base URL and headers from `sources`, first source first. */
-export function resolveConnection(sources: readonly ConnectionSettings[]): Connection {
+/** Resolves credential, base URL and headers from `sources`, first source first, and the proxy from `env`. */
+export function resolveConnection(sources: readonly ConnectionSettings[], env: NodeJS.ProcessEnv): Connection {
   const credential = resolveCredential(sources);
   const base = parseBaseUrl(firstSet(...sources.map((s) => s.baseUrl)));
+  const proxy = proxyFor(base, env);
   return {
     origin: base.origin,
     // A URL's path is never empty ("/" at least): the API's prefix then is "".
@@ -215,7 +219,8 @@ export function resolveConnection(sources: readonly ConnectionSettings[]): Conne
       accept: "application/json",
       "user-agent": userAgent(firstSet(...sources.map((s) => s.userAgentOperatorSuffix))),
     },
-    secrets: credential.kind === "token" ? [credential.token] : [credential.key],
+    secrets: [credential.kind === "token" ? credential.token : credential.key, ...(proxy?.secrets ?? [])],
+    proxy,
     id: createHash("sha256").update(JSON.stringify([base.origin, base.pathname, credential])).digest("hex"),
   };
 }

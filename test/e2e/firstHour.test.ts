@@ -81,7 +81,7 @@ describe.skipIf(!cliDir)("a new user's first hour", () => {
       }
       const r = await ws.run(["preview"], { record: false });
       expect(r.code).toBe(0);
-      const warning = "cloudflare:apiToken is stored in the stack config in clear text";
+      const warning = "cloudflare:apiToken is stored in the stack config in clear text (Pulumi.dev.yaml, which is usually committed)";
       // Once per run: the engine prints a warning where it happens and again in the summary.
       expect(occurrences(r, warning)).toBeGreaterThanOrEqual(1);
       expect(occurrences(r, warning)).toBeLessThanOrEqual(2);

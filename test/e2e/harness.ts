@@ -82,13 +82,14 @@ export class Workspace {
   }
 
   /**
-   * Runs `pulumi <args> --non-interactive`. Asynchronous, so that an emulator
-   * running in the test's own process keeps answering meanwhile. Output is
-   * kept for leak scans unless `record` is false (for deliberate secret reads).
+   * Runs `pulumi <args> --non-interactive`, with `env` added to the
+   * workspace's environment. Asynchronous, so that an emulator running in the
+   * test's own process keeps answering meanwhile. Output is kept for leak
+   * scans unless `record` is false (for deliberate secret reads).
    */
-  run(args: string[], { record = true } = {}): Promise<CliResult> {
+  run(args: string[], { record = true, env = {} }: { record?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
     return new Promise((resolve, reject) => {
-      const child = spawn("pulumi", [...args, "--non-interactive"], { cwd: this.dir, env: this.env });
+      const child = spawn("pulumi", [...args, "--non-interactive"], { cwd: this.dir, env: { ...this.env, ...env } });
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));

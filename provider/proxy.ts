@@ -1,0 +1,84 @@
+/**
+ * Which proxy, if any, the environment names for the API's origin. The
+ * variables are read as undici's `EnvHttpProxyAgent` reads them, so a
+ * setting that works for other Node.js tools works here:
+ *
+ * - `https_proxy`, then `HTTPS_PROXY`, for an https origin; when neither is
+ *   set, the http proxy serves https too;
+ * - `http_proxy`, then `HTTP_PROXY`, for an http origin;
+ * - `no_proxy`, then `NO_PROXY`: hosts (with an optional `:port`, a leading
+ *   `.` or `*.` for subdomains) reached directly; `*` alone turns the proxy off.
+ *
+ * The choice is made once per origin here rather than per request inside
+ * undici, so that a failure can name the proxy and the variable it came from.
+ */
+import { TurnKeyInputError } from "./errors";
+
+/** The environment variables a proxy is read from, in the order they are consulted. */
+export const PROXY_ENV = ["https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY", "no_proxy", "NO_PROXY"] as const;
+
+/** A proxy that requests to one origin go through. */
+export interface ProxyRoute {
+  /** The proxy's URL, credentials included: for undici's `ProxyAgent` only, never for a message. */
+  readonly uri: string;
+  /** `host:port` of the proxy, as messages name it. */
+  readonly address: string;
+  /** The environment variable the proxy came from, e.g. `HTTPS_PROXY`. */
+  readonly variable: string;
+  /** The proxy's user name and password, to keep out of every message. */
+  readonly secrets: readonly string[];
+}
+
+const DEFAULT_PORTS: Readonly<Record<string, number>> = { "http:": 80, "https:": 443 };
+
+/** The proxy for requests to `origin`, or `undefined` to go direct. */
+export function proxyFor(origin: URL, env: NodeJS.ProcessEnv): ProxyRoute | undefined {
+  const http = firstDefined(env, "http_proxy", "HTTP_PROXY");
+  const https = firstDefined(env, "https_proxy", "HTTPS_PROXY");
+  const chosen = origin.protocol === "https:" && https?.value ? https : http;
+  if (!chosen?.value) return undefined;
+  const host = origin.host.replace(/:\d*$/, "").toLowerCase();
+  const port = Number.parseInt(origin.port, 10) || DEFAULT_PORTS[origin.protocol] || 0;
+  if (bypassed(firstDefined(env, "no_proxy", "NO_PROXY")?.value ?? "", host, port)) return undefined;
+  return route(chosen.name, chosen.value);
+}
+
+/** `true` if `noProxy` lists `host:port`. */
+function bypassed(noProxy: string, host: string, port: number): boolean {
+  if (noProxy === "*") return true;
+  for (const entry of noProxy.split(/[,\s]/)) {
+    if (!entry) continue;
+    const parsed = /^(.+):(\d+)$/.exec(entry);
+    const entryHost = (parsed ? parsed[1]! : entry).replace(/^\*?\./, "").toLowerCase();
+    const entryPort = parsed ? Number.parseInt(parsed[2]!, 10) : 0;
+    if (entryPort && entryPort !== port) continue;
+    if (host === entryHost || host.endsWith(`.${entryHost}`)) return true;
+  }
+  return false;
+}
+
+function route(variable: string, value: string): ProxyRoute {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    // The value may hold a password: say what is wrong without quoting it.
+    throw new TurnKeyInputError("proxy", `${variable} is not an absolute URL such as http://proxy.example.com:3128; fix or unset it.`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    // The scheme alone: a value like user:password@host reads as the scheme "user:".
+    throw new TurnKeyInputError("proxy", `${variable} must be an http:// or https:// proxy URL such as http://proxy.example.com:3128; its scheme is ${JSON.stringify(url.protocol)}.`);
+  }
+  const port = url.port || String(DEFAULT_PORTS[url.protocol]);
+  const secrets = [url.password, decodeURIComponent(url.password), url.username, decodeURIComponent(url.username)].filter((s) => s.length > 0);
+  return { uri: url.href, address: `${url.hostname}:${port}`, variable, secrets: [...new Set(secrets)] };
+}
+
+/** The first of `names` that is defined in `env` (an empty value counts, as with undici's `??`). */
+function firstDefined(env: NodeJS.ProcessEnv, ...names: string[]): { name: string; value: string } | undefined {
+  for (const name of names) {
+    const value = env[name];
+    if (value !== undefined) return { name, value };
+  }
+  return undefined;
+}

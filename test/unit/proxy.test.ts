@@ -1,0 +1,224 @@
+// The plain client behind a proxy, over real loopback servers: a recording
+// CONNECT proxy, the emulator, and a TLS front with a private CA. A client
+// that must trust that CA runs in a child process, since Node.js reads
+// NODE_EXTRA_CA_CERTS only at start.
+import { execFile } from "node:child_process";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningEmulator, startEmulator } from "../../emulator";
+import { CloudflareConnectionError, TurnKeyInputError, createTurnKeyClient } from "../../provider/lookupClient";
+import { proxyFor } from "../../provider/proxy";
+import { ACCOUNT_ID, CANARY_TOKEN, KEY_ID } from "../support/ids";
+import { type PrivateCa, type RecordingProxy, type TlsFront, closedPort, makePrivateCa, startRecordingProxy, startTlsFront } from "../support/network";
+import { REPO } from "../support/packed";
+
+const SEEDED = { accountId: ACCOUNT_ID, uid: KEY_ID, name: "production-realtime-app" };
+const PROXY_PASSWORD = "proxy-pass-7c41d9e2";
+
+let emulator: RunningEmulator;
+let proxy: RecordingProxy;
+let ca: PrivateCa;
+let front: TlsFront;
+
+beforeAll(async () => {
+  emulator = await startEmulator({ token: CANARY_TOKEN, seed: { keys: [SEEDED] } });
+  proxy = await startRecordingProxy();
+  ca = makePrivateCa();
+  front = await startTlsFront(emulator.url, ca);
+});
+afterAll(async () => {
+  await Promise.all([emulator?.close(), proxy?.close(), front?.close()]);
+  ca?.remove();
+});
+
+/** One lookup of the seeded key with the client's own agent, reading the proxy variables from `env` only. */
+async function lookupWith(env: NodeJS.ProcessEnv, baseUrl = emulator.url, options: { timeoutMs?: number; maxRetries?: number } = {}) {
+  const client = createTurnKeyClient({ apiToken: CANARY_TOKEN, baseUrl, env, ...options });
+  try {
+    return await client.getTurnKey({ accountId: ACCOUNT_ID, keyId: KEY_ID }).then(
+      (key) => ({ key, error: undefined }),
+      (error: unknown) => ({ key: undefined, error: error as Error }),
+    );
+  } finally {
+    await client.close();
+  }
+}
+
+function targetOf(url: string): string {
+  return new URL(url).host;
+}
+
+describe("which proxy the environment names (as undici's EnvHttpProxyAgent reads it)", () => {
+  const https = new URL("https://api.cloudflare.com/client/v4");
+  const http = new URL("http://127.0.0.1:8787/client/v4");
+  it.each([
+    ["HTTPS_PROXY for https", https, { HTTPS_PROXY: "http://p:1" }, "HTTPS_PROXY"],
+    ["https_proxy before HTTPS_PROXY", https, { https_proxy: "http://p:1", HTTPS_PROXY: "http://q:2" }, "https_proxy"],
+    ["the http proxy serves https when no https one is set", https, { HTTP_PROXY: "http://p:1" }, "HTTP_PROXY"],
+    ["an empty https_proxy hides HTTPS_PROXY, and the http one serves", https, { https_proxy: "", HTTPS_PROXY: "http://q:2", http_proxy: "http://p:1" }, "http_proxy"],
+    ["HTTP_PROXY for http", http, { HTTP_PROXY: "http://p:1" }, "HTTP_PROXY"],
+    ["HTTPS_PROXY is not for http", http, { HTTPS_PROXY: "http://p:1" }, undefined],
+    ["NO_PROXY lists the host", https, { HTTPS_PROXY: "http://p:1", NO_PROXY: "example.com, api.cloudflare.com" }, undefined],
+    ["no_proxy before NO_PROXY", https, { HTTPS_PROXY: "http://p:1", no_proxy: "other.com", NO_PROXY: "api.cloudflare.com" }, "HTTPS_PROXY"],
+    ["a leading dot matches subdomains", https, { HTTPS_PROXY: "http://p:1", NO_PROXY: ".cloudflare.com" }, undefined],
+    ["*. matches subdomains", https, { HTTPS_PROXY: "http://p:1", NO_PROXY: "*.cloudflare.com" }, undefined],
+    ["a port must match", http, { HTTP_PROXY: "http://p:1", NO_PROXY: "127.0.0.1:9999" }, "HTTP_PROXY"],
+    ["with its port", http, { HTTP_PROXY: "http://p:1", NO_PROXY: "127.0.0.1:8787" }, undefined],
+    ["* turns the proxy off", https, { HTTPS_PROXY: "http://p:1", NO_PROXY: "*" }, undefined],
+    ["nothing set: direct", https, {}, undefined],
+  ])("%s", (_title, url, env, variable) => {
+    expect(proxyFor(url, env)?.variable).toBe(variable);
+  });
+
+  it("names the proxy by host and port, and keeps its credentials as secrets", () => {
+    const route = proxyFor(https, { HTTPS_PROXY: `http://user:${PROXY_PASSWORD}@proxy.corp:3128` })!;
+    expect(route.address).toBe("proxy.corp:3128");
+    expect(route.secrets).toContain(PROXY_PASSWORD);
+    expect(proxyFor(https, { HTTPS_PROXY: "http://proxy.corp" })!.address).toBe("proxy.corp:80");
+  });
+
+  it("refuses a proxy value that is not a URL before anything is sent, without quoting it", async () => {
+    emulator.reset();
+    const { error } = await lookupWith({ HTTP_PROXY: `//user:${PROXY_PASSWORD}@proxy.corp:3128` });
+    expect(error).toBeInstanceOf(TurnKeyInputError);
+    expect(error!.message).toBe("HTTP_PROXY is not an absolute URL such as http://proxy.example.com:3128; fix or unset it.");
+    const { error: scheme } = await lookupWith({ HTTP_PROXY: `user:${PROXY_PASSWORD}@proxy.corp:3128` });
+    expect(scheme!.message).toBe('HTTP_PROXY must be an http:// or https:// proxy URL such as http://proxy.example.com:3128; its scheme is "user:".');
+    expect(emulator.requests).toHaveLength(0);
+  });
+});
+
+describe("the plain client's own agent behind a proxy", () => {
+  it("HTTP_PROXY carries an http base URL through the proxy (CONNECT seen)", async () => {
+    proxy.connects.length = 0;
+    emulator.reset();
+    const { key, error } = await lookupWith({ HTTP_PROXY: proxy.url });
+    expect(error).toBeUndefined();
+    expect(key!.name).toBe(SEEDED.name);
+    expect(proxy.connects.map((c) => c.target)).toEqual([targetOf(emulator.url)]);
+    expect(emulator.requests).toHaveLength(1);
+  });
+
+  it("the lower-case http_proxy works too", async () => {
+    proxy.connects.length = 0;
+    const { key } = await lookupWith({ http_proxy: proxy.url });
+    expect(key!.uid).toBe(KEY_ID);
+    expect(proxy.connects.map((c) => c.target)).toEqual([targetOf(emulator.url)]);
+  });
+
+  it("NO_PROXY sends the host direct", async () => {
+    proxy.connects.length = 0;
+    emulator.reset();
+    const { key } = await lookupWith({ HTTP_PROXY: proxy.url, NO_PROXY: "localhost,127.0.0.1" });
+    expect(key!.uid).toBe(KEY_ID);
+    expect(proxy.connects).toHaveLength(0);
+    expect(emulator.requests).toHaveLength(1);
+  });
+
+  it("no proxy variable: direct, as before", async () => {
+    proxy.connects.length = 0;
+    const { key } = await lookupWith({});
+    expect(key!.uid).toBe(KEY_ID);
+    expect(proxy.connects).toHaveLength(0);
+  });
+
+  it("retries through the proxy exactly as without one", async () => {
+    proxy.connects.length = 0;
+    emulator.reset();
+    emulator.addFaults([{ path: `/accounts/${ACCOUNT_ID}/calls/turn_keys/${KEY_ID}`, method: "GET", steps: [{ status: 503, body: "busy" }, { passthrough: true }] }]);
+    const { key } = await lookupWith({ HTTP_PROXY: proxy.url });
+    expect(key!.uid).toBe(KEY_ID);
+    expect(emulator.requests.map((r) => r.status)).toEqual([503, 200]);
+    expect(proxy.connects.length).toBeGreaterThanOrEqual(1);
+    expect(proxy.connects.every((c) => c.target === targetOf(emulator.url))).toBe(true);
+  });
+
+  it("an unreachable proxy is a CloudflareConnectionError naming the proxy and its variable, not baseUrl", async () => {
+    const port = await closedPort();
+    emulator.reset();
+    const { error } = await lookupWith({ HTTP_PROXY: `http://user:${PROXY_PASSWORD}@127.0.0.1:${port}` }, emulator.url, { maxRetries: 1 });
+    expect(error).toBeInstanceOf(CloudflareConnectionError);
+    expect(error!.message).toBe(
+      `Could not reach the Cloudflare API at ${new URL(emulator.url).origin} through the proxy 127.0.0.1:${port} (from HTTP_PROXY) (ECONNREFUSED) after 2 attempts ` +
+        `(account ${ACCOUNT_ID}, key ${KEY_ID}). Check that the proxy 127.0.0.1:${port} is running and reachable, fix HTTP_PROXY, or list the API's host in NO_PROXY to go direct.`,
+    );
+    expect(error!.message).not.toContain("baseUrl");
+    expect(error!.message).not.toContain(PROXY_PASSWORD);
+    expect(emulator.requests).toHaveLength(0);
+  });
+
+  it("a 407 to CONNECT says proxy authentication failed, is not retried, and never shows the credentials", async () => {
+    const guarded = await startRecordingProxy({ user: "user", password: "right-password" });
+    try {
+      const wrong = `http://user:${PROXY_PASSWORD}@127.0.0.1:${guarded.port}`;
+      const { error } = await lookupWith({ HTTP_PROXY: wrong });
+      expect(error).toBeInstanceOf(CloudflareConnectionError);
+      expect(error!.message).toBe(
+        `Proxy authentication failed: the proxy 127.0.0.1:${guarded.port} (from HTTP_PROXY) answered HTTP 407 to the tunnel to ${new URL(emulator.url).origin} ` +
+          `(account ${ACCOUNT_ID}, key ${KEY_ID}). Check the user name and password in HTTP_PROXY (http://user:password@host:port).`,
+      );
+      expect(guarded.connects.map((c) => c.status)).toEqual([407]);
+      // The proxy did get them, as Basic credentials.
+      expect(guarded.connects[0]!.proxyAuthorization).toBe(`Basic ${Buffer.from(`user:${PROXY_PASSWORD}`).toString("base64")}`);
+
+      const { key } = await lookupWith({ HTTP_PROXY: `http://user:right-password@127.0.0.1:${guarded.port}` });
+      expect(key!.uid).toBe(KEY_ID);
+    } finally {
+      await guarded.close();
+    }
+  });
+
+  it("a TLS failure from an unknown issuer says to set NODE_EXTRA_CA_CERTS", async () => {
+    // This process does not trust the test's private CA.
+    const { error } = await lookupWith({ HTTPS_PROXY: proxy.url }, front.url);
+    expect(error).toBeInstanceOf(CloudflareConnectionError);
+    expect(error!.message).toContain(`through the proxy 127.0.0.1:${proxy.port} (from HTTPS_PROXY)`);
+    expect(error!.message).toContain("Set NODE_EXTRA_CA_CERTS to a PEM file with that CA's certificate.");
+  });
+});
+
+/** Runs one lookup of the built plain client in a child process with `env` (and the private CA trusted). */
+function lookupInChild(env: NodeJS.ProcessEnv): Promise<{ key?: { name: string }; error?: { name: string; message: string } }> {
+  const script = `
+    const { createTurnKeyClient } = require(${JSON.stringify(path.join(REPO, "dist/provider/lookupClient.js"))});
+    const client = createTurnKeyClient({ apiToken: process.env.TOKEN, baseUrl: process.env.BASE_URL });
+    client.getTurnKey({ accountId: ${JSON.stringify(ACCOUNT_ID)}, keyId: ${JSON.stringify(KEY_ID)} }).then(
+      (key) => console.log(JSON.stringify({ key })),
+      (e) => console.log(JSON.stringify({ error: { name: e.name, message: e.message } })),
+    ).finally(() => client.close());`;
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ["-e", script], { env: { PATH: process.env.PATH, NODE_EXTRA_CA_CERTS: ca.caFile, TOKEN: CANARY_TOKEN, BASE_URL: front.url, ...env } }, (err, stdout) =>
+      err ? reject(err) : resolve(JSON.parse(stdout) as { key?: { name: string } }),
+    );
+  });
+}
+
+describe("the plain client behind a proxy, to an https base URL (process environment)", () => {
+  it.each(["HTTPS_PROXY", "https_proxy"])("%s tunnels to the https base URL with CONNECT", async (variable) => {
+    proxy.connects.length = 0;
+    const result = await lookupInChild({ [variable]: proxy.url });
+    expect(result.key?.name).toBe(SEEDED.name);
+    expect(proxy.connects.map((c) => c.target)).toEqual([`127.0.0.1:${front.port}`]);
+  });
+
+  it("NO_PROXY bypasses it", async () => {
+    proxy.connects.length = 0;
+    const result = await lookupInChild({ HTTPS_PROXY: proxy.url, NO_PROXY: "127.0.0.1" });
+    expect(result.key?.name).toBe(SEEDED.name);
+    expect(proxy.connects).toHaveLength(0);
+  });
+
+  it("a proxy URL with credentials sends them to the proxy only, and an error never shows them", async () => {
+    proxy.connects.length = 0;
+    const result = await lookupInChild({ HTTPS_PROXY: `http://user:${PROXY_PASSWORD}@127.0.0.1:${proxy.port}` });
+    expect(result.key?.name).toBe(SEEDED.name);
+    expect(proxy.connects[0]!.proxyAuthorization).toBe(`Basic ${Buffer.from(`user:${PROXY_PASSWORD}`).toString("base64")}`);
+    // The API never sees the proxy's credentials.
+    expect(JSON.stringify(emulator.requests)).not.toContain(PROXY_PASSWORD);
+    const port = await closedPort();
+    const failed = await lookupInChild({ HTTPS_PROXY: `http://user:${PROXY_PASSWORD}@127.0.0.1:${port}` });
+    expect(failed.error?.name).toBe("CloudflareConnectionError");
+    expect(failed.error?.message).toContain(`through the proxy 127.0.0.1:${port} (from HTTPS_PROXY)`);
+    expect(failed.error?.message).not.toContain(PROXY_PASSWORD);
+  }, 30_000);
+});
