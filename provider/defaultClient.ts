@@ -3,7 +3,8 @@
  * their own. The default client is created on first use and lives as long
  * as the process; each call may still give its own settings.
  */
-import { type CallSettings, type LookupOptions, type TurnKey, TurnKeyClientImpl, type TurnKeyRef } from "./client";
+import { TurnKeyClientImpl } from "./client";
+import type { CallSettings, LookupOptions, TurnKey, TurnKeyRef } from "./types";
 import type { RequestLimits } from "./limits";
 
 /** Options of {@link getTurnKey}: the call's own options, and settings that override the environment. */

@@ -12,9 +12,45 @@ export interface CloudflareMessage {
   readonly message: string;
 }
 
+/**
+ * The brand on every error this package makes: the names of its class and
+ * each ancestor up to {@link TurnKeyLookupError}. A registered symbol, so
+ * that two copies of the package (a program's and a library's) recognize
+ * each other's errors, where `instanceof` cannot; the same idea as
+ * `@pulumi/pulumi`'s `Resource.isInstance`.
+ */
+const BRAND: unique symbol = Symbol.for("pulumi-cloudflare-turn-lookup.error") as never;
+
+/** The classes of the brand of `value`, if it is one of our errors (from any copy of the package). */
+function brandOf(value: unknown): readonly string[] | undefined {
+  const brand = typeof value === "object" && value !== null ? (value as { [BRAND]?: unknown })[BRAND] : undefined;
+  return Array.isArray(brand) ? (brand as string[]) : undefined;
+}
+
 /** Base class of every error this package throws. */
 export class TurnKeyLookupError extends Error {
+  /** The class's name in the brand; each subclass sets its own. */
+  static readonly brand: string = "TurnKeyLookupError";
   override name = "TurnKeyLookupError";
+
+  /** @param message what went wrong; @param options the underlying `cause`, if any. */
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options);
+    const chain: string[] = [];
+    for (let c: unknown = new.target; typeof c === "function" && Object.hasOwn(c, "brand"); c = Object.getPrototypeOf(c)) {
+      chain.push((c as typeof TurnKeyLookupError).brand);
+    }
+    Object.defineProperty(this, BRAND, { value: chain });
+  }
+
+  /**
+   * `true` if `value` is an instance of this class or a subclass, made by any
+   * copy of this package: `TurnKeyNotFoundError.isInstance(err)` holds for a
+   * not-found error of another installed copy, where `instanceof` does not.
+   */
+  static isInstance<T>(this: abstract new (...args: never[]) => T, value: unknown): value is T {
+    return brandOf(value)?.includes((this as unknown as typeof TurnKeyLookupError).brand) ?? false;
+  }
 }
 
 /**
@@ -22,6 +58,7 @@ export class TurnKeyLookupError extends Error {
  * account or key id, missing or conflicting credentials, or a bad base URL.
  */
 export class TurnKeyInputError extends TurnKeyLookupError {
+  static override readonly brand: string = "TurnKeyInputError";
   override name = "TurnKeyInputError";
   /** The input at fault, e.g. `keyId`, `apiToken` or `baseUrl`. */
   readonly field: string;
@@ -63,6 +100,7 @@ export interface CloudflareApiErrorDetails {
  * codes and messages and the `cf-ray` id.
  */
 export class CloudflareApiError extends TurnKeyLookupError {
+  static override readonly brand: string = "CloudflareApiError";
   override name = "CloudflareApiError";
   /** The HTTP status of the last response, or `undefined` when none arrived. */
   readonly status: number | undefined;
@@ -97,36 +135,43 @@ export class CloudflareApiError extends TurnKeyLookupError {
 
 /** The key does not exist in the account (HTTP 404), or no key of the account has the name looked up. */
 export class TurnKeyNotFoundError extends CloudflareApiError {
+  static override readonly brand: string = "TurnKeyNotFoundError";
   override name = "TurnKeyNotFoundError";
 }
 
 /** The credential was refused (HTTP 401 or 403). */
 export class CloudflareAuthError extends CloudflareApiError {
+  static override readonly brand: string = "CloudflareAuthError";
   override name = "CloudflareAuthError";
 }
 
 /** Cloudflare kept answering HTTP 429 until the retries or the deadline ran out. */
 export class CloudflareRateLimitError extends CloudflareApiError {
+  static override readonly brand: string = "CloudflareRateLimitError";
   override name = "CloudflareRateLimitError";
 }
 
 /** The response is not the documented shape (not JSON, wrong fields, too large, a redirect). */
 export class CloudflareResponseError extends CloudflareApiError {
+  static override readonly brand: string = "CloudflareResponseError";
   override name = "CloudflareResponseError";
 }
 
 /** No response could be had: connection refused or reset, DNS or TLS failure. */
 export class CloudflareConnectionError extends CloudflareApiError {
+  static override readonly brand: string = "CloudflareConnectionError";
   override name = "CloudflareConnectionError";
 }
 
 /** The lookup's total deadline (`timeoutMs`) passed before it could finish. */
 export class CloudflareTimeoutError extends CloudflareApiError {
+  static override readonly brand: string = "CloudflareTimeoutError";
   override name = "CloudflareTimeoutError";
 }
 
 /** The caller's `signal` aborted the lookup. */
 export class TurnKeyLookupAbortedError extends CloudflareApiError {
+  static override readonly brand: string = "TurnKeyLookupAbortedError";
   override name = "TurnKeyLookupAbortedError";
 }
 
@@ -135,6 +180,7 @@ export class TurnKeyLookupAbortedError extends CloudflareApiError {
  * and need not be unique: look the key up by its id instead.
  */
 export class TurnKeyAmbiguousError extends TurnKeyLookupError {
+  static override readonly brand: string = "TurnKeyAmbiguousError";
   override name = "TurnKeyAmbiguousError";
   /** The account searched. */
   readonly accountId: string;

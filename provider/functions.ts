@@ -8,7 +8,7 @@
  * by-name and list call.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { type ListedTurnKey, type TurnKey, listedTurnKeys } from "./client";
+import { type ListedTurnKey, type TurnKey, listedTurnKeys } from "./types";
 import { validateId, validateName } from "./ids";
 import { checkedFor, forProgram, warnAboutClearCredentials, withProgramClient } from "./programConfig";
 import { accountIdFromEnv, wholeNumber } from "./settings";

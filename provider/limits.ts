@@ -7,7 +7,7 @@
 
 import type { Cancellation } from "./cancellation";
 import { TurnKeyInputError } from "./errors";
-import { setting, wholeNumber } from "./settings";
+import { LIMIT_SETTINGS, defaultOf, setting, wholeNumber } from "./settings";
 
 /** Tunable limits of a client's requests. */
 export interface RequestLimits {
@@ -21,13 +21,10 @@ export interface RequestLimits {
   burst: number;
 }
 
-/** The defaults of {@link RequestLimits}. */
-export const DEFAULT_REQUEST_LIMITS: Readonly<RequestLimits> = Object.freeze({
-  maxConcurrency: 16,
-  requestsPerInterval: 1200,
-  intervalMs: 300_000,
-  burst: 600,
-});
+/** The defaults of {@link RequestLimits}, from the settings table. */
+export const DEFAULT_REQUEST_LIMITS: Readonly<RequestLimits> = Object.freeze(
+  Object.fromEntries(LIMIT_SETTINGS.map((option) => [option, defaultOf(option)])) as unknown as RequestLimits,
+);
 
 /** A slot handed out by {@link RequestLimiter.acquire}; call `release` once the request is done. */
 export interface Slot {
@@ -130,7 +127,7 @@ export class RequestLimiter {
  */
 export function mergeLimits(current: Readonly<RequestLimits>, changes: Partial<RequestLimits>): RequestLimits {
   const next = { ...current };
-  for (const field of Object.keys(DEFAULT_REQUEST_LIMITS) as (keyof RequestLimits)[]) {
+  for (const field of LIMIT_SETTINGS) {
     next[field] = wholeNumber(field, changes[field], current[field]);
   }
   return next;
@@ -142,7 +139,7 @@ export function mergeLimits(current: Readonly<RequestLimits>, changes: Partial<R
  */
 export function limitsFromConfig(get: (configKey: string) => string | undefined): Partial<RequestLimits> {
   const limits: Partial<RequestLimits> = {};
-  for (const field of Object.keys(DEFAULT_REQUEST_LIMITS) as (keyof RequestLimits)[]) {
+  for (const field of LIMIT_SETTINGS) {
     const configKey = setting(field).configKey!;
     const raw = get(configKey);
     if (raw === undefined) continue;

@@ -2,18 +2,8 @@
  * The lookup client alone, without Pulumi: `pulumi-cloudflare-turn-lookup/client`.
  * @packageDocumentation
  */
-export {
-  createTurnKeyClient,
-  isTurnKeyLookupError,
-  type TurnKeyClient,
-  type TurnKeyClientOptions,
-  type LookupOptions,
-  type TurnKey,
-  type TurnKeyRef,
-  type TurnKeyNameRef,
-  type AccountRef,
-  type ListedTurnKey,
-} from "./client";
+export { createTurnKeyClient, isTurnKeyLookupError } from "./client";
+export type { TurnKeyClient, TurnKeyClientOptions, LookupOptions, TurnKey, TurnKeyRef, TurnKeyNameRef, AccountRef, ListedTurnKey } from "./types";
 export { getTurnKey, configureRequestLimits, clearTurnKeyCache, type GetTurnKeyOptions } from "./defaultClient";
 export {
   TurnKeyLookupError,

@@ -1,5 +1,5 @@
 /** Finding one key by its name among an account's keys. */
-import type { TurnKey } from "./client";
+import type { TurnKey } from "./types";
 import { TurnKeyAmbiguousError, TurnKeyNotFoundError } from "./errors";
 
 /** How many near names a not-found error suggests. */

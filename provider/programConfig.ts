@@ -5,7 +5,8 @@
  * forms share.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { type TurnKeyClient, createTurnKeyClient } from "./client";
+import { createTurnKeyClient } from "./client";
+import type { TurnKeyClient } from "./types";
 import { TurnKeyInputError, TurnKeyLookupError } from "./errors";
 import { limitsFromConfig } from "./limits";
 import { connectionFromConfig, secretsInClear } from "./settings";
@@ -109,7 +110,7 @@ export function withProgramClient<T>(use: (client: TurnKeyClient) => Promise<T>)
  * malformed id. The runner recognizes `pulumi.RunError` by this property.
  */
 export function asExpectedFailure<E>(err: E): E {
-  if (err instanceof TurnKeyLookupError) {
+  if (TurnKeyLookupError.isInstance(err)) {
     Object.defineProperty(err, "__pulumiRunError", { value: true });
     // The runner still formats `stack` for its trace span. Formatted lazily,
     // through the program's source maps, a trace that passes through the SDK's
@@ -126,7 +127,7 @@ export function asExpectedFailure<E>(err: E): E {
  * ours is marked as expected.
  */
 export function forProgram(prefix: string, err: unknown): unknown {
-  return asExpectedFailure(err instanceof TurnKeyInputError ? new TurnKeyInputError(err.field, `${prefix}: ${err.message}`) : err);
+  return asExpectedFailure(TurnKeyInputError.isInstance(err) ? new TurnKeyInputError(err.field, `${prefix}: ${err.message}`) : err);
 }
 
 /** Runs an input check for the program, throwing {@link forProgram}'s error. */

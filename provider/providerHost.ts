@@ -8,7 +8,8 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
-import { type ListedTurnKey, type TurnKey, type TurnKeyClient, createTurnKeyClient, listedTurnKeys } from "./client";
+import { createTurnKeyClient } from "./client";
+import { type ListedTurnKey, type TurnKey, type TurnKeyClient, listedTurnKeys } from "./types";
 import { TurnKeyInputError, TurnKeyLookupError } from "./errors";
 import { engineDebugLogger } from "./engineLog";
 import { nameOfResourceId } from "./ids";
@@ -138,7 +139,7 @@ class QuietFailures {
     try {
       return await read();
     } catch (err) {
-      if (err instanceof TurnKeyLookupError) this.expect(`${err}: ${err.stack}`);
+      if (TurnKeyLookupError.isInstance(err)) this.expect(`${err}: ${err.stack}`);
       throw err;
     }
   }

@@ -3,7 +3,7 @@
  * account's list. Both read as tolerantly as Cloudflare's schema allows.
  */
 import { z } from "zod";
-import type { TurnKey } from "./client";
+import type { TurnKey } from "./types";
 import { type ResultReader, describeIssues } from "./response";
 import { envelopeSchema, resultInfoSchema, successSchema, turnKeyResultSchema } from "./schema";
 

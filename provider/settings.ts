@@ -9,54 +9,75 @@ import { TurnKeyInputError } from "./errors";
 import { type ProxyRoute, proxyFor } from "./proxy";
 import { userAgent } from "./userAgent";
 
-/** Cloudflare's public API base. */
-export const DEFAULT_BASE_URL = "https://api.cloudflare.com/client/v4";
-
-/** One setting: where it is read from. */
+/** One setting: where it is read from, and its default. */
 export interface SettingRow {
-  /** The option's name in {@link ConnectionSettings} or the request limits. */
+  /** The option's name in {@link ConnectionSettings}, the client's options or the request limits. */
   readonly option: string;
+  /** What it configures: the connection (credential, base URL, User-Agent), the request limits, a call, or the account. */
+  readonly group: "connection" | "limits" | "call" | "account";
   /** The stack-config key (named as `@pulumi/cloudflare` names it), if the stack config may set it. */
   readonly configKey: string | undefined;
   /** The environment variable (as the bridged provider and Wrangler read it), if any. */
   readonly env: string | undefined;
   /** Whether the value is a credential: kept out of every message, warned about when stored in clear. */
   readonly secret: boolean;
+  /** The value when nothing sets it, if there is one. */
+  readonly default: string | number | undefined;
 }
 
 /** Every setting, in the order the docs list them. */
 export const SETTINGS = [
-  { option: "apiToken", configKey: "cloudflare:apiToken", env: "CLOUDFLARE_API_TOKEN", secret: true },
-  { option: "apiKey", configKey: "cloudflare:apiKey", env: "CLOUDFLARE_API_KEY", secret: true },
-  { option: "email", configKey: "cloudflare:email", env: "CLOUDFLARE_EMAIL", secret: false },
-  { option: "baseUrl", configKey: "cloudflare:baseUrl", env: "CLOUDFLARE_BASE_URL", secret: false },
-  { option: "userAgentOperatorSuffix", configKey: "cloudflare:userAgentOperatorSuffix", env: "CLOUDFLARE_USER_AGENT_OPERATOR_SUFFIX", secret: false },
-  { option: "accountId", configKey: undefined, env: "CLOUDFLARE_ACCOUNT_ID", secret: false },
-  { option: "maxConcurrency", configKey: "turnKeyLookup:maxConcurrency", env: undefined, secret: false },
-  { option: "requestsPerInterval", configKey: "turnKeyLookup:requestsPerInterval", env: undefined, secret: false },
-  { option: "intervalMs", configKey: "turnKeyLookup:intervalMs", env: undefined, secret: false },
-  { option: "burst", configKey: "turnKeyLookup:burst", env: undefined, secret: false },
+  { option: "apiToken", group: "connection", configKey: "cloudflare:apiToken", env: "CLOUDFLARE_API_TOKEN", secret: true, default: undefined },
+  { option: "apiKey", group: "connection", configKey: "cloudflare:apiKey", env: "CLOUDFLARE_API_KEY", secret: true, default: undefined },
+  { option: "email", group: "connection", configKey: "cloudflare:email", env: "CLOUDFLARE_EMAIL", secret: false, default: undefined },
+  { option: "baseUrl", group: "connection", configKey: "cloudflare:baseUrl", env: "CLOUDFLARE_BASE_URL", secret: false, default: "https://api.cloudflare.com/client/v4" },
+  {
+    option: "userAgentOperatorSuffix",
+    group: "connection",
+    configKey: "cloudflare:userAgentOperatorSuffix",
+    env: "CLOUDFLARE_USER_AGENT_OPERATOR_SUFFIX",
+    secret: false,
+    default: undefined,
+  },
+  { option: "accountId", group: "account", configKey: undefined, env: "CLOUDFLARE_ACCOUNT_ID", secret: false, default: undefined },
+  { option: "maxConcurrency", group: "limits", configKey: "turnKeyLookup:maxConcurrency", env: undefined, secret: false, default: 16 },
+  { option: "requestsPerInterval", group: "limits", configKey: "turnKeyLookup:requestsPerInterval", env: undefined, secret: false, default: 1200 },
+  { option: "intervalMs", group: "limits", configKey: "turnKeyLookup:intervalMs", env: undefined, secret: false, default: 300_000 },
+  // Half the window: room for the user's other tools.
+  { option: "burst", group: "limits", configKey: "turnKeyLookup:burst", env: undefined, secret: false, default: 600 },
+  { option: "timeoutMs", group: "call", configKey: undefined, env: undefined, secret: false, default: 60_000 },
+  { option: "maxRetries", group: "call", configKey: undefined, env: undefined, secret: false, default: 3 },
 ] as const satisfies readonly SettingRow[];
 
+type Row = (typeof SETTINGS)[number];
+
 /** The name of a setting. */
-export type SettingName = (typeof SETTINGS)[number]["option"];
+export type SettingName = Row["option"];
+
+/** The names of the settings of one group. */
+type NamesOf<G extends SettingRow["group"]> = Extract<Row, { group: G }>["option"];
 
 /** The settings that describe a connection: credential, base URL and User-Agent suffix. */
-export const CONNECTION_SETTINGS = ["apiToken", "apiKey", "email", "baseUrl", "userAgentOperatorSuffix"] as const;
+export const CONNECTION_SETTINGS = SETTINGS.filter((row) => row.group === "connection").map((row) => row.option) as readonly NamesOf<"connection">[];
 
-/** Where credentials and the base URL come from; the names users already have from `@pulumi/cloudflare`. */
-export interface ConnectionSettings {
-  /** API token (preferred): sent as `Authorization: Bearer`. */
-  apiToken?: string | undefined;
-  /** Legacy global API key; needs `email`. */
-  apiKey?: string | undefined;
-  /** Account email for the legacy global API key. */
-  email?: string | undefined;
-  /** API base URL override (must end at `/client/v4` or an equivalent prefix). */
-  baseUrl?: string | undefined;
-  /** Appended to the User-Agent, e.g. the operator's tool name. */
-  userAgentOperatorSuffix?: string | undefined;
+/** The request limits' settings. */
+export const LIMIT_SETTINGS = SETTINGS.filter((row) => row.group === "limits").map((row) => row.option) as readonly NamesOf<"limits">[];
+
+/**
+ * Where credentials and the base URL come from, with the names users already
+ * have from `@pulumi/cloudflare`: `apiToken` (preferred, sent as
+ * `Authorization: Bearer`), `apiKey` with `email` (the legacy global key),
+ * `baseUrl` (ending at `/client/v4`) and `userAgentOperatorSuffix`.
+ */
+export type ConnectionSettings = { [K in NamesOf<"connection">]?: string | undefined };
+
+/** The default of a setting that has a numeric one. */
+export function defaultOf(option: { [K in Row["option"]]: Extract<Row, { option: K }>["default"] extends number ? K : never }[Row["option"]]): number {
+  return setting(option).default as number;
 }
+
+/** Cloudflare's public API base. */
+export const DEFAULT_BASE_URL = setting("baseUrl").default as string;
 
 /** The row of `option`. */
 export function setting(option: SettingName): SettingRow {

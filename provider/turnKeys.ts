@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { turnKeysProvider } from "./dynamicProvider";
-import type { ListedTurnKey } from "./client";
+import type { ListedTurnKey } from "./types";
 import { warnAboutClearCredentials } from "./programConfig";
 import { checkedAccountId } from "./turnKeyLookup";
 

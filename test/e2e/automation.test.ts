@@ -3,81 +3,19 @@
 // own emulator (which accepts only that token). Every run must read through
 // its own stack's settings, see changes made since an earlier run, and warn
 // about its own clear-text token; the host must not accumulate handles.
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
-import * as readline from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../emulator";
+import { type AutomationHost, type Holdings, type RunResult, type StackSettings, alternatingPreviews, startAutomationHost } from "../support/automationHost";
 import { ACCOUNT_ID, CANARY_TOKEN, KEY_ID } from "../support/ids";
-import { REPO, installPackedAsync } from "../support/packed";
 import { findCliDir } from "./harness";
 
 const cliDir = findCliDir();
 const E2E_TIMEOUT = 300_000;
 const TOKEN_B = "token-of-stack-b-0d6f1e2a9c";
 
-interface StackSettings {
-  accountId: string;
-  keyId: string;
-  baseUrl: string;
-  apiToken: string;
-  tokenSecret: boolean;
-  withResource: boolean;
-}
-
-interface RunResult {
-  stack: string;
-  ok: boolean;
-  outputs?: Record<string, unknown>;
-  output: string;
-  error?: string;
-}
-
-interface Holdings {
-  kinds: Record<string, number>;
-  heapUsed: number;
-}
-
-/** The host process, spoken to one JSON line per command. */
-class Host {
-  private next = 0;
-  private readonly waiting = new Map<number, (answer: { result?: unknown; error?: string }) => void>();
-  stderr = "";
-
-  constructor(private readonly child: ChildProcessWithoutNullStreams) {
-    readline.createInterface({ input: child.stdout }).on("line", (line) => {
-      const answer = JSON.parse(line) as { id: number; result?: unknown; error?: string };
-      this.waiting.get(answer.id)?.(answer);
-    });
-    child.stderr.on("data", (d: Buffer) => (this.stderr += d.toString()));
-  }
-
-  async send<T>(command: Record<string, unknown>): Promise<T> {
-    const id = this.next++;
-    const answer = await new Promise<{ result?: unknown; error?: string }>((resolve) => {
-      this.waiting.set(id, resolve);
-      this.child.stdin.write(`${JSON.stringify({ id, ...command })}\n`);
-    });
-    if (answer.error) throw new Error(`host: ${answer.error}\n${this.stderr}`);
-    return answer.result as T;
-  }
-
-  runs(runs: { op: "up" | "preview"; stack: string; settings: StackSettings }[], concurrent = false): Promise<RunResult[]> {
-    return this.send({ op: "runs", runs, concurrent });
-  }
-
-  stop(): void {
-    this.child.stdin.end();
-    this.child.kill();
-  }
-}
-
 let emulatorA: RunningEmulator;
 let emulatorB: RunningEmulator;
-let dir: string;
-let host: Host;
+let host: AutomationHost;
 let a: StackSettings;
 let b: StackSettings;
 
@@ -100,27 +38,11 @@ describe.skipIf(!cliDir)("the Automation API: many stacks in one process", () =>
     a = { accountId: ACCOUNT_ID, keyId: KEY_ID, baseUrl: emulatorA.url, apiToken: CANARY_TOKEN, tokenSecret: true, withResource: true };
     b = { accountId: ACCOUNT_ID, keyId: KEY_ID, baseUrl: emulatorB.url, apiToken: TOKEN_B, tokenSecret: false, withResource: true };
 
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "turn-lookup-automation-"));
-    fs.copyFileSync(path.join(REPO, "test/e2e/automation/host.js"), path.join(dir, "host.js"));
-    await installPackedAsync(dir);
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      PATH: `${cliDir}${path.delimiter}${process.env.PATH}`,
-      PULUMI_BACKEND_URL: `file://${path.join(dir, ".state")}`,
-      PULUMI_CONFIG_PASSPHRASE: "automation-passphrase",
-      PULUMI_HOME: path.join(dir, ".pulumi-home"),
-      PULUMI_SKIP_UPDATE_CHECK: "true",
-      PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
-      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-    };
-    for (const k of Object.keys(env)) if (k.startsWith("CLOUDFLARE_")) delete env[k];
-    fs.mkdirSync(path.join(dir, ".state"));
-    host = new Host(spawn(process.execPath, ["--expose-gc", "host.js"], { cwd: dir, env }));
+    host = await startAutomationHost(cliDir!);
   }, E2E_TIMEOUT);
   afterAll(async () => {
     host?.stop();
     await Promise.all([emulatorA?.close(), emulatorB?.close()]);
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it("runs one after another: every form of each stack reads through its own token and base URL", async () => {
@@ -168,13 +90,13 @@ describe.skipIf(!cliDir)("the Automation API: many stacks in one process", () =>
   }, E2E_TIMEOUT);
 
   it("holds no more handles after many runs than after a few", async () => {
-    const previews = (n: number) => Array.from({ length: n }, (_, i) => ({ op: "preview" as const, stack: i % 2 ? "b" : "a", settings: { ...(i % 2 ? b : a), withResource: false } }));
+    const previews = (n: number) => alternatingPreviews(n, { ...a, withResource: false }, { ...b, withResource: false });
     const results = await host.runs(previews(4));
     expect(results.every((r) => r.ok)).toBe(true);
-    const after4 = await host.send<Holdings>({ op: "holdings", settleMs: 1_500 });
+    const after4 = await host.holdings();
     const more = await host.runs(previews(12));
     expect(more.every((r) => r.ok)).toBe(true);
-    const after16 = await host.send<Holdings>({ op: "holdings", settleMs: 1_500 });
+    const after16: Holdings = await host.holdings();
     // No socket kept from any run's lookups, and nothing else piling up.
     expect(after16.kinds.TCPSocketWrap ?? 0).toBeLessThanOrEqual(after4.kinds.TCPSocketWrap ?? 0);
     expect(Object.values(after16.kinds).reduce((x, y) => x + y, 0)).toBeLessThanOrEqual(Object.values(after4.kinds).reduce((x, y) => x + y, 0));

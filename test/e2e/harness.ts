@@ -22,6 +22,29 @@ export function findCliDir(): string | undefined {
   return dir;
 }
 
+/**
+ * The environment of the CLI for a project in `dir`: the CLI first on PATH,
+ * a local file backend and Pulumi home inside `dir`, a throwaway passphrase,
+ * nothing fetched from outside, and no CLOUDFLARE_* variable, so that the
+ * stack's config is the only source of credentials.
+ */
+export function cliEnvironment(cliDir: string, dir: string): NodeJS.ProcessEnv {
+  const backendDir = path.join(dir, ".state");
+  fs.mkdirSync(backendDir, { recursive: true });
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PATH: `${cliDir}${path.delimiter}${process.env.PATH}`,
+    PULUMI_BACKEND_URL: `file://${backendDir}`,
+    PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
+    PULUMI_HOME: path.join(dir, ".pulumi-home"),
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
+  };
+  for (const k of Object.keys(env)) if (k.startsWith("CLOUDFLARE_")) delete env[k];
+  return env;
+}
+
 /** What one CLI command did. */
 export interface CliResult {
   code: number;
@@ -44,20 +67,7 @@ export class Workspace {
     cliDir: string,
   ) {
     this.backendDir = path.join(dir, ".state");
-    fs.mkdirSync(this.backendDir, { recursive: true });
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      PATH: `${cliDir}${path.delimiter}${process.env.PATH}`,
-      PULUMI_BACKEND_URL: `file://${this.backendDir}`,
-      PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
-      PULUMI_HOME: path.join(dir, ".pulumi-home"),
-      PULUMI_SKIP_UPDATE_CHECK: "true",
-      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-      PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
-    };
-    // The stack's config is the only source of credentials in these tests.
-    for (const k of Object.keys(env)) if (k.startsWith("CLOUDFLARE_")) delete env[k];
-    this.env = env;
+    this.env = cliEnvironment(cliDir, dir);
   }
 
   /**

@@ -16,6 +16,8 @@ async function program() {
   const config = new pulumi.Config();
   const accountId = config.require("accountId");
   const keyId = config.require("keyId");
+  // A baseline: the same program's shape without any lookup.
+  if (config.getBoolean("withoutLookups")) return { accountId, keyId };
   const byId = lookupTurnKeyOutput({ accountId, keyId });
   const list = lookupTurnKeysOutput({ accountId });
   const outputs = { functionName: byId.name, listed: list.keys.apply((keys) => keys.map((k) => k.name)) };
@@ -37,6 +39,7 @@ async function stackFor(name, settings) {
     accountId: { value: settings.accountId },
     keyId: { value: settings.keyId },
     withResource: { value: String(Boolean(settings.withResource)) },
+    withoutLookups: { value: String(Boolean(settings.withoutLookups)) },
     "cloudflare:baseUrl": { value: settings.baseUrl },
     "cloudflare:apiToken": { value: settings.apiToken, secret: settings.tokenSecret !== false },
   };

@@ -1,0 +1,117 @@
+/**
+ * The transport: the requests of one flight, each through the shared
+ * request limits, retried as `decideRetry` says, for as long as the most
+ * patient caller waiting on the flight allows. It knows which URL to ask and
+ * how to read the answer; what is shared, cached or batched is the planner's.
+ */
+import type { Dispatcher } from "undici";
+import { sleep } from "./cancellation";
+import { CloudflareResponseError } from "./errors";
+import { errorOfThrown, failureOfThrown, reasonOf } from "./failures";
+import type { Flight } from "./flight";
+import { type HttpResponse, MAX_BODY_BYTES, MAX_LIST_BODY_BYTES, httpGet } from "./http";
+import type { RequestLimiter } from "./limits";
+import { type Interpretation, type RequestIdentity, type ResultReader, interpretResponse } from "./response";
+import { type AttemptFailure, decideRetry } from "./retry";
+import { readKey, readKeyList } from "./results";
+import type { Connection } from "./settings";
+import type { TurnKey } from "./types";
+
+/** Most pages of a list followed, should a server ever page it: 50 pages is far past any real account. */
+const MAX_LIST_PAGES = 50;
+
+/** Where one call's requests go: checked settings, before anything is sent. */
+export interface Route {
+  readonly connection: Connection;
+  readonly accountId: string;
+  /** The caller's dispatcher, or `undefined` for the client's own. */
+  readonly dispatcher: Dispatcher | undefined;
+}
+
+/** The path of the account's key list. */
+export function accountPath(route: Route): string {
+  return `${route.connection.basePath}/accounts/${route.accountId}/calls/turn_keys`;
+}
+
+/** Who a request of `route` is about, for messages. */
+export function identity(route: Route, extra: { keyId?: string; keyName?: string } = {}): RequestIdentity {
+  return {
+    accountId: route.accountId,
+    ...extra,
+    what: extra.keyId === undefined ? "TURN key list" : "TURN key lookup",
+    url: `${route.connection.origin}${extra.keyId === undefined ? accountPath(route) : `${accountPath(route)}/${extra.keyId}`}`,
+    secrets: route.connection.secrets,
+  };
+}
+
+/** One request of a flight. */
+interface Target<T> {
+  readonly who: RequestIdentity;
+  readonly path: string;
+  readonly reader: ResultReader<T>;
+  readonly maxBytes: number;
+}
+
+/** Sends the requests of flights. One per client: every request shares its limiter. */
+export class Transport {
+  constructor(
+    private readonly limiter: RequestLimiter,
+    private readonly dispatcherFor: (route: Route) => Dispatcher,
+  ) {}
+
+  /** One key by `GET`. */
+  getKey(flight: Flight<TurnKey>, route: Route, keyId: string): Promise<TurnKey> {
+    const who = identity(route, { keyId });
+    return this.request(flight, route, { who, path: `${accountPath(route)}/${keyId}`, reader: readKey(route.accountId, keyId), maxBytes: MAX_BODY_BYTES });
+  }
+
+  /** The account's keys, following `result_info` pages should the API ever page this list, up to {@link MAX_LIST_PAGES}. */
+  async listKeys(flight: Flight<readonly TurnKey[]>, route: Route): Promise<TurnKey[]> {
+    const who = identity(route);
+    const path = accountPath(route);
+    const keys: TurnKey[] = [];
+    for (let page = 1; ; page++) {
+      const pagePath = page === 1 ? path : `${path}?page=${page}`;
+      const result = await this.request(flight, route, { who, path: pagePath, reader: readKeyList(route.accountId), maxBytes: MAX_LIST_BODY_BYTES });
+      keys.push(...result.keys);
+      if (result.totalPages === undefined || page >= result.totalPages) return keys;
+      if (page >= MAX_LIST_PAGES) {
+        throw new CloudflareResponseError({
+          accountId: who.accountId,
+          summary: `The account's TURN key list has ${result.totalPages} pages; at most ${MAX_LIST_PAGES} are read`,
+          hint: "This is far more keys than an account is expected to hold; check baseUrl points at the Cloudflare API",
+        });
+      }
+    }
+  }
+
+  /** The retry loop of one request: attempts, waits, and the waiting callers' deadlines and allowances. */
+  private async request<T>(flight: Flight<unknown>, route: Route, target: Target<T>): Promise<T> {
+    const { connection } = route;
+    for (let attempt = 1; ; attempt++) {
+      const slot = await this.limiter.acquire(flight.cancel, attempt > 1);
+      flight.begin();
+      let outcome: Interpretation<T>;
+      let failure: AttemptFailure;
+      try {
+        const response: HttpResponse = await httpGet(connection.origin, target.path, connection.headers, flight.cancel, this.dispatcherFor(route), target.maxBytes);
+        outcome = interpretResponse(response, target.who, attempt, target.reader);
+        failure = { status: response.status, headers: response.headers };
+      } catch (err) {
+        if (flight.cancel.cancelled) throw flight.cancel.reason;
+        outcome = { ok: false, error: errorOfThrown(err, target.who, connection.proxy, attempt) };
+        failure = failureOfThrown(err);
+      } finally {
+        slot.release();
+      }
+      if (outcome.ok) return outcome.value;
+      const maxRetries = flight.afterFailure(attempt, outcome.error);
+      const decision = decideRetry(failure, { attempt, maxRetries, msLeft: flight.msLeft() });
+      if (!decision.retry) throw outcome.error;
+      // Rate limits are per user: every call of the client waits it out together.
+      if (outcome.error.status === 429) this.limiter.pauseFor(decision.waitMs);
+      flight.log(`retrying GET ${target.path} in ${decision.waitMs} ms (attempt ${attempt + 1} of ${maxRetries + 1}): ${reasonOf(outcome.error)}`);
+      await sleep(decision.waitMs, flight.cancel);
+    }
+  }
+}
