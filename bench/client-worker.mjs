@@ -1,3 +1,4 @@
+// @ts-check
 // One client benchmark run in a fresh process: `node bench/client-worker.mjs
 // <contender> <concurrency> <lookups> <baseUrl> <accountId> <keyCount>`.
 // Prints one JSON line: requests/s, p50/p99 latency (ms), peak RSS (MiB).
@@ -9,26 +10,28 @@ const concurrency = Number(concurrencyArg);
 const lookups = Number(lookupsArg);
 const keyCount = Number(keyCountArg);
 const token = "bench-token";
-const keyId = (i) => (i % keyCount).toString(16).padStart(32, "0");
+const keyId = (/** @type {number} */ i) => (i % keyCount).toString(16).padStart(32, "0");
 
+/** @returns {(i: number) => Promise<{ uid: string }>} */
 function contenderFn() {
   if (contender === "ours") {
     const { getTurnKey, configureRequestLimits } = require("../dist/provider/lookupClient.js");
     // The process-wide budget models Cloudflare's real limit; the benchmark measures raw speed.
     configureRequestLimits({ maxConcurrency: 1024, requestsPerInterval: 1e9, intervalMs: 1000, burst: 1e9 });
-    return (i) => getTurnKey({ accountId, keyId: keyId(i) }, { apiToken: token, baseUrl, env: {} });
+    return (/** @type {number} */ i) => getTurnKey({ accountId, keyId: keyId(i) }, { apiToken: token, baseUrl, env: {} });
   }
   if (contender === "sdk") {
+    /** @type {typeof import("cloudflare").default} */
     const Cloudflare = require("cloudflare");
     const client = new Cloudflare({ apiToken: token, baseURL: baseUrl, maxRetries: 0 });
-    return (i) => client.calls.turn.get(keyId(i), { account_id: accountId });
+    return async (/** @type {number} */ i) => /** @type {{ uid: string }} */ (await client.calls.turn.get(keyId(i), { account_id: accountId }));
   }
   if (contender === "floor") {
     const { Pool } = require("undici");
     const url = new URL(baseUrl);
     const pool = new Pool(url.origin, { connections: 128 });
     const headers = { authorization: `Bearer ${token}` };
-    return async (i) => {
+    return async (/** @type {number} */ i) => {
       const res = await pool.request({ path: `${url.pathname}/accounts/${accountId}/calls/turn_keys/${keyId(i)}`, method: "GET", headers });
       return JSON.parse(await res.body.text()).result;
     };
@@ -56,7 +59,7 @@ await Promise.all(
 );
 const elapsed = performance.now() - started;
 latencies.sort();
-const pct = (p) => latencies[Math.min(lookups - 1, Math.floor((p / 100) * lookups))];
+const pct = (/** @type {number} */ p) => latencies[Math.min(lookups - 1, Math.floor((p / 100) * lookups))];
 const { readFileSync } = await import("node:fs");
 const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
 process.stdout.write(

@@ -1,7 +1,10 @@
 /**
- * `getTurnKey` and friends on a default client, for scripts that do not make
- * their own. The default client is created on first use and lives as long
- * as the process; each call may still give its own settings.
+ * `getTurnKey` and friends on a default client: a convenience for scripts
+ * that do not make their own, exported from `/client` only. The default
+ * client is created on first use and lives until
+ * `closeDefaultTurnKeyClient()`; each call may still give its own settings.
+ * Pulumi programs use the function forms instead, whose client belongs to
+ * the program run.
  */
 import { TurnKeyClientImpl } from "./client";
 import type { CallSettings, LookupOptions, TurnKey, TurnKeyRef } from "./types";
@@ -47,4 +50,15 @@ export function configureRequestLimits(limits: Partial<RequestLimits>): void {
 /** Forgets every result the default client cached (calls in flight are not affected). */
 export function clearTurnKeyCache(): void {
   theDefaultClient().clearCache();
+}
+
+/**
+ * Closes the default client's connections and forgets it, with its
+ * remembered settings and results; a later `getTurnKey` starts a new one.
+ * Call it when a script is done, so that no kept-alive socket outlives it.
+ */
+export async function closeDefaultTurnKeyClient(): Promise<void> {
+  const closing = defaultClient;
+  defaultClient = undefined;
+  await closing?.close();
 }

@@ -5,10 +5,28 @@ import type * as host from "./providerHost";
  * Loads the provider's implementation inside the provider process. It is
  * resolved from the program's directory, where the stack installed this
  * package (or, inside this package's own repository, the package itself).
+ * When it is not there, the error says where it must be installed: it
+ * carries the name and brand of `TurnKeyLookupError` by hand, since the
+ * package that defines the class is exactly what could not be loaded.
  */
 function loadHost(): host.ProviderHost {
   const { createRequire } = require("node:module") as typeof import("node:module");
-  return (createRequire(`${process.cwd()}/`)("pulumi-cloudflare-turn-lookup/internal/provider-host") as typeof host).providerHost();
+  const entry = "pulumi-cloudflare-turn-lookup/internal/provider-host";
+  let loaded: typeof host;
+  try {
+    loaded = createRequire(`${process.cwd()}/`)(entry) as typeof host;
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== "MODULE_NOT_FOUND" || !String((err as Error).message).includes(entry)) throw err;
+    const missing = new Error(
+      `pulumi-cloudflare-turn-lookup is not installed where the dynamic provider runs (${process.cwd()}). ` +
+        "Install it in the stack's project, beside @pulumi/pulumi (npm install pulumi-cloudflare-turn-lookup); under the Automation API, set workDir to a folder where both are installed.",
+    );
+    missing.name = "TurnKeyLookupError";
+    missing.stack = `${missing.name}: ${missing.message}`;
+    Object.defineProperty(missing, Symbol.for("pulumi-cloudflare-turn-lookup.error"), { value: ["TurnKeyLookupError"] });
+    throw missing;
+  }
+  return loaded.providerHost();
 }
 
 /**
@@ -26,14 +44,14 @@ function loadHost(): host.ProviderHost {
  * 200 bytes, stored twice per lookup.
  */
 export const turnKeyProvider: dynamic.ResourceProvider = {
-  configure: (req) => loadHost().configure(req),
-  read: (id, props) => loadHost().readKey(id, props),
-  create: () => loadHost().refuseCreate(),
+  configure: async (req) => loadHost().configure(req),
+  read: async (id, props) => loadHost().readKey(id, props),
+  create: async () => loadHost().refuseCreate(),
 };
 
 /** The serialized provider of `TurnKeys`, the list lookup; see {@link turnKeyProvider}. */
 export const turnKeysProvider: dynamic.ResourceProvider = {
-  configure: (req) => loadHost().configure(req),
-  read: (id, props) => loadHost().readKeys(id, props),
-  create: () => loadHost().refuseCreate(),
+  configure: async (req) => loadHost().configure(req),
+  read: async (id, props) => loadHost().readKeys(id, props),
+  create: async () => loadHost().refuseCreate(),
 };

@@ -104,7 +104,7 @@ export function timeoutError(timeoutMs: number, who: RequestIdentity, last: Clou
     rayId: last?.rayId,
     attempts: last?.attempts,
     summary: `The ${who.what} did not finish within its ${timeoutMs} ms deadline${last ? ` (last failure: ${reasonOf(last)})` : ""}`,
-    hint: "Raise timeoutMs, or check the network and baseUrl",
+    hint: `Raise ${settingLabel("timeoutMs")}, or check the network and ${settingLabel("baseUrl")}`,
   });
 }
 

@@ -5,12 +5,38 @@
  * - {@link TurnKeyLookup} and {@link TurnKeys}: lookups kept in state, as read resources.
  * - {@link lookupTurnKey}, {@link lookupTurnKeyByName}, {@link lookupTurnKeys}
  *   and their `…Output` forms: lookups that keep nothing in state.
- * - {@link createTurnKeyClient} and {@link getTurnKey}: the plain client, for
- *   scripts and tests (also at `pulumi-cloudflare-turn-lookup/client`, which
- *   does not load Pulumi).
+ * - {@link createTurnKeyClient}: the plain client, for scripts and tests
+ *   (also at `pulumi-cloudflare-turn-lookup/client`, which does not load
+ *   Pulumi, and has `getTurnKey` on a process-wide default client for scripts).
  * @packageDocumentation
  */
-export * from "./lookupClient";
+export {
+  createTurnKeyClient,
+  isTurnKeyLookupError,
+  type TurnKeyClient,
+  type TurnKeyClientOptions,
+  type LookupOptions,
+  type TurnKey,
+  type TurnKeyRef,
+  type TurnKeyNameRef,
+  type AccountRef,
+  type ListedTurnKey,
+  TurnKeyLookupError,
+  TurnKeyInputError,
+  CloudflareApiError,
+  TurnKeyNotFoundError,
+  TurnKeyAmbiguousError,
+  CloudflareAuthError,
+  CloudflareRateLimitError,
+  CloudflareResponseError,
+  CloudflareConnectionError,
+  CloudflareTimeoutError,
+  TurnKeyLookupAbortedError,
+  type CloudflareMessage,
+  type CloudflareApiErrorDetails,
+  type RequestLimits,
+  type ConnectionSettings,
+} from "./lookupClient";
 export { TurnKeyLookup, type TurnKeyLookupArgs } from "./turnKeyLookup";
 export { TurnKeys, type TurnKeysArgs } from "./turnKeys";
 export type { TurnKeysOutputs } from "./providerHost";

@@ -4,7 +4,8 @@
  */
 export { createTurnKeyClient, isTurnKeyLookupError } from "./client";
 export type { TurnKeyClient, TurnKeyClientOptions, LookupOptions, TurnKey, TurnKeyRef, TurnKeyNameRef, AccountRef, ListedTurnKey } from "./types";
-export { getTurnKey, configureRequestLimits, clearTurnKeyCache, type GetTurnKeyOptions } from "./defaultClient";
+/** A process-wide default client, for scripts: see `defaultClient.ts`. Not in the root export, whose programs get a client per run. */
+export { getTurnKey, configureRequestLimits, clearTurnKeyCache, closeDefaultTurnKeyClient, type GetTurnKeyOptions } from "./defaultClient";
 export {
   TurnKeyLookupError,
   TurnKeyInputError,

@@ -129,10 +129,12 @@ export class ProviderHost {
  * it returns the error to the engine; the engine shows that text on the
  * stack's row (message twice, then the stack trace) beside the resource's own
  * error. For our errors (a missing key, a refused token: not bugs) that copy
- * is dropped, exactly that line and once; anything else still prints in full.
+ * is dropped: exactly that line, once for each read that threw it, so that
+ * lookups failing from one shared cause (one refused list request) each
+ * drop theirs. Anything else still prints in full.
  */
 class QuietFailures {
-  private readonly pending = new Set<string>();
+  private readonly pending = new Map<string, number>();
   private installed = false;
 
   async run<T>(read: () => Promise<T>): Promise<T> {
@@ -145,13 +147,16 @@ class QuietFailures {
   }
 
   private expect(line: string): void {
-    this.pending.add(line);
+    this.pending.set(line, (this.pending.get(line) ?? 0) + 1);
     if (this.installed) return;
     this.installed = true;
     const print = console.error.bind(console);
     console.error = (...args: unknown[]) => {
-      if (args.length === 1 && typeof args[0] === "string" && this.pending.delete(args[0])) return;
-      print(...args);
+      const line = args.length === 1 && typeof args[0] === "string" ? args[0] : undefined;
+      const left = line === undefined ? undefined : this.pending.get(line);
+      if (left === undefined) return print(...args);
+      if (left > 1) this.pending.set(line!, left - 1);
+      else this.pending.delete(line!);
     };
   }
 }

@@ -84,10 +84,11 @@ export function setting(option: SettingName): SettingRow {
   return SETTINGS.find((row) => row.option === option)!;
 }
 
-/** How a message names a setting: `cloudflare:apiToken / CLOUDFLARE_API_TOKEN`. */
+/** How a message names a setting: `cloudflare:apiToken / CLOUDFLARE_API_TOKEN`, or the option's name where only an option sets it (`timeoutMs`). */
 export function settingLabel(option: SettingName): string {
   const row = setting(option);
-  return [row.configKey, row.env].filter((x) => x !== undefined).join(" / ");
+  const sources = [row.configKey, row.env].filter((x) => x !== undefined);
+  return sources.length > 0 ? sources.join(" / ") : row.option;
 }
 
 /** The environment variable of each connection setting, in {@link CONNECTION_SETTINGS} order. */

@@ -14,7 +14,7 @@ import type { RequestLimiter } from "./limits";
 import { type Interpretation, type RequestIdentity, type ResultReader, interpretResponse } from "./response";
 import { type AttemptFailure, decideRetry } from "./retry";
 import { readKey, readKeyList } from "./results";
-import type { Connection } from "./settings";
+import { type Connection, settingLabel } from "./settings";
 import type { TurnKey } from "./types";
 
 /** Most pages of a list followed, should a server ever page it: 50 pages is far past any real account. */
@@ -79,7 +79,7 @@ export class Transport {
         throw new CloudflareResponseError({
           accountId: who.accountId,
           summary: `The account's TURN key list has ${result.totalPages} pages; at most ${MAX_LIST_PAGES} are read`,
-          hint: "This is far more keys than an account is expected to hold; check baseUrl points at the Cloudflare API",
+          hint: `This is far more keys than an account is expected to hold; check that ${settingLabel("baseUrl")} points at the Cloudflare API`,
         });
       }
     }

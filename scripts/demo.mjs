@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // `npm run demo`: starts the local emulator with a seeded TURN key, runs the
 // quickstart example (examples/quickstart, installed from this checkout as
 // its README says) against it with a throwaway local backend, and prints the
@@ -27,8 +28,9 @@ async function main() {
     bin = await resolveCli();
   } catch (err) {
     // A missing or old Go is already one message with its fix.
-    if (!(err instanceof SetupError)) console.error(`demo: the Pulumi CLI is needed and could not be had: ${err.message}`);
-    else console.error(`demo: ${err.message}`);
+    const message = err instanceof Error ? err.message : String(err);
+    if (!(err instanceof SetupError)) console.error(`demo: the Pulumi CLI is needed and could not be had: ${message}`);
+    else console.error(`demo: ${message}`);
     process.exit(err instanceof SetupError ? 2 : 1);
   }
 
@@ -55,6 +57,7 @@ async function main() {
   fs.mkdirSync(path.join(work, "state"));
 
   // Asynchronous on purpose: the emulator runs in this process and must keep answering while the CLI runs.
+  /** @type {(args: string[], options?: { quiet?: boolean }) => Promise<string>} */
   const pulumi = (args, { quiet = false } = {}) =>
     new Promise((resolve, reject) => {
       const child = spawn(path.join(bin, "pulumi"), [...args, "--non-interactive"], { cwd: EXAMPLE, env });

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Runs the test suite (unit and end to end) in the lanes lanes.json pins:
 //
 //   npm run test:lanes               every lane
@@ -18,14 +19,20 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+/** @typedef {{ node: string, pulumi: string, cli: string }} Lane */
+/** @typedef {{ name: string, versions: string, passed: number, failed: number, skipped: number, ok: boolean }} Outcome */
+/** @type {Record<string, Lane>} */
 const LANES = JSON.parse(fs.readFileSync(path.join(REPO, "lanes.json"), "utf8"));
-const log = (msg) => process.stderr.write(`[lanes] ${msg}\n`);
+const log = (/** @type {string} */ msg) => process.stderr.write(`[lanes] ${msg}\n`);
 
 function cacheRoot() {
   return process.env.PULUMI_TURN_LOOKUP_CLI_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "pulumi-cloudflare-turn-lookup");
 }
 
-/** The folder holding the lane's `node`: this one's, or the npm registry's `node` package installed once into the cache. */
+/**
+ * The folder holding the lane's `node`: this one's, or the npm registry's `node` package installed once into the cache.
+ * @param {string} version
+ */
 function nodeBinDir(version) {
   if (version === "system") return path.dirname(process.execPath);
   const prefix = path.join(cacheRoot(), `node-${version}`);
@@ -40,13 +47,21 @@ function nodeBinDir(version) {
   return bin;
 }
 
-/** Whether the lane is this repository as it is installed: system Node.js and the dev dependency's SDK. */
+/**
+ * Whether the lane is this repository as it is installed: system Node.js and the dev dependency's SDK.
+ * @param {Lane} lane
+ */
 function runsInPlace(lane) {
   const installed = JSON.parse(fs.readFileSync(path.join(REPO, "node_modules/@pulumi/pulumi/package.json"), "utf8")).version;
   return lane.node === "system" && lane.pulumi === installed;
 }
 
 /** A copy of the repository's files (tracked, and new ones not ignored) for the lane, installed from the lockfile plus the lane's SDK. */
+/**
+ * @param {string} name
+ * @param {Lane} lane
+ * @param {NodeJS.ProcessEnv} env
+ */
 function laneCopy(name, lane, env) {
   const dir = path.join(REPO, ".lanes", name);
   fs.rmSync(dir, { recursive: true, force: true });
@@ -56,14 +71,17 @@ function laneCopy(name, lane, env) {
     fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     fs.copyFileSync(path.join(REPO, file), path.join(dir, file));
   }
-  const npm = (args) => execFileSync("npm", [...args, "--no-audit", "--no-fund", "--loglevel=error"], { cwd: dir, env, stdio: "inherit" });
+  const npm = (/** @type {string[]} */ args) => execFileSync("npm", [...args, "--no-audit", "--no-fund", "--loglevel=error"], { cwd: dir, env, stdio: "inherit" });
   log(`${name}: installing the locked tree and @pulumi/pulumi ${lane.pulumi}...`);
   npm(["ci"]);
   npm(["install", "--no-save", `@pulumi/pulumi@${lane.pulumi}`]);
   return dir;
 }
 
-/** Sets a lane up: its Node.js, its folder (installed and built) and its CLI; returns where and how to run in it. */
+/**
+ * Sets a lane up: its Node.js, its folder (installed and built) and its CLI; returns where and how to run in it.
+ * @param {string} name
+ */
 function prepareLane(name) {
   const lane = LANES[name];
   if (!lane) throw new Error(`no lane ${JSON.stringify(name)} in lanes.json; the lanes are ${Object.keys(LANES).join(", ")}`);
@@ -80,7 +98,11 @@ function prepareLane(name) {
   return { dir, env, versions };
 }
 
-/** Runs the README's test command in one lane; returns its counts. */
+/**
+ * Runs the README's test command in one lane; returns its counts.
+ * @param {string} name
+ * @returns {Outcome}
+ */
 function testLane(name) {
   const { dir, env, versions } = prepareLane(name);
   const results = path.join(fs.mkdtempSync(path.join(os.tmpdir(), `lane-${name}-`)), "vitest.json");
@@ -98,7 +120,11 @@ function testLane(name) {
   };
 }
 
-/** Runs the benchmarks in one lane (`extra` goes to bench/run.ts, e.g. --quick). */
+/**
+ * Runs the benchmarks in one lane (`extra` goes to bench/run.ts, e.g. --quick).
+ * @param {string} name
+ * @param {string[]} extra
+ */
 function benchLane(name, extra) {
   const { dir, env, versions } = prepareLane(name);
   console.log(`\n## Lane ${name}: ${versions}\n`);
@@ -106,6 +132,7 @@ function benchLane(name, extra) {
   if (r.status !== 0) throw new Error(`the benchmarks failed in lane ${name} (exit ${r.status})`);
 }
 
+/** @param {string[]} args */
 function main(args) {
   if (args[0] === "--bench") {
     // `--bench [lane...] [-- bench options]`: the default lanes are oldest and current.
@@ -116,17 +143,18 @@ function main(args) {
     return;
   }
   const names = args.length === 0 || args[0] === "all" ? Object.keys(LANES) : args;
+  /** @type {Outcome[]} */
   const outcomes = [];
   for (const name of names) {
     try {
       outcomes.push(testLane(name));
     } catch (err) {
-      log(`${name}: ${err.message}`);
+      log(`${name}: ${err instanceof Error ? err.message : String(err)}`);
       outcomes.push({ name, versions: "not set up", passed: 0, failed: 1, skipped: 0, ok: false });
     }
   }
   for (const o of outcomes) console.log(`lane ${o.name} (${o.versions}): ${o.passed} passed, ${o.failed} failed, ${o.skipped} skipped`);
-  const sum = (k) => outcomes.reduce((n, o) => n + o[k], 0);
+  const sum = (/** @type {"passed" | "failed" | "skipped"} */ k) => outcomes.reduce((n, o) => n + o[k], 0);
   console.log(`${sum("passed")} passed, ${sum("failed")} failed, ${sum("skipped")} skipped`);
   process.exit(outcomes.every((o) => o.ok) ? 0 : 1);
 }

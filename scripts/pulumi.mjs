@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Runs the Pulumi CLI: `npm run pulumi -- <args>`.
 //
 // Uses `pulumi` from PATH when there is one; otherwise a build cached outside
@@ -26,20 +27,26 @@ const CLI_TOOLS = process.env.PULUMI_TURN_LOOKUP_CLI_TOOLS ?? "pulumi-cli";
 const HOST_TOOLS = "pulumi-language-nodejs";
 // At most 15 s between progress lines; tests shorten it.
 const PROGRESS_EVERY_MS = Number(process.env.PULUMI_TURN_LOOKUP_PROGRESS_MS ?? 15_000);
-const log = (msg) => process.stderr.write(`[pulumi-cli] ${msg}\n`);
+const log = (/** @type {string} */ msg) => process.stderr.write(`[pulumi-cli] ${msg}\n`);
 
 /** A problem the user can fix, reported as one message. */
 export class SetupError extends Error {}
 
+/** @param {string} tool */
 function readGoMod(tool) {
   return fs.readFileSync(path.join(TOOLS, tool, "go.mod"), "utf8");
 }
 
-/** The version of `module` that tools/<tool>/go.mod requires. */
+/**
+ * The version of `module` that tools/<tool>/go.mod requires.
+ * @param {string} tool
+ * @param {string} module
+ * @returns {string}
+ */
 function requiredVersion(tool, module) {
   const m = new RegExp(`${module.replace(/[./]/g, "\\$&")} (v[\\d.]+)`).exec(readGoMod(tool));
   if (!m) throw new Error(`tools/${tool}/go.mod does not require ${module}`);
-  return m[1];
+  return /** @type {string} */ (m[1]);
 }
 
 /** The engine version of the selected CLI. */
@@ -61,6 +68,7 @@ function cacheDir() {
   return path.join(cacheRoot(), `pulumi-${pinnedVersion()}-${hash.digest("hex").slice(0, 12)}`);
 }
 
+/** @param {string} name */
 function onPath(name) {
   for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
     try {
@@ -71,6 +79,7 @@ function onPath(name) {
   return undefined;
 }
 
+/** @param {string} dir */
 function complete(dir) {
   return ["pulumi", "pulumi-language-nodejs", "pulumi-resource-pulumi-nodejs"].every((f) => fs.existsSync(path.join(dir, f)));
 }
@@ -85,7 +94,7 @@ export function findCli() {
 
 /** Checks that Go is there and new enough for every go.mod to build; one message with the fix if not. */
 function checkGo() {
-  const needed = [CLI_TOOLS, HOST_TOOLS].map((t) => /^go (\d+\.\d+(?:\.\d+)?)/m.exec(readGoMod(t))[1]).sort(compareVersions).at(-1);
+  const needed = [CLI_TOOLS, HOST_TOOLS].map((t) => /^go (\d+\.\d+(?:\.\d+)?)/m.exec(readGoMod(t))?.[1] ?? "0").sort(compareVersions).at(-1) ?? "0";
   const fix = `Install Go ${needed} or newer (https://go.dev/dl/, or your package manager), or put a Pulumi CLI on PATH.`;
   const r = spawnSync("go", ["env", "GOVERSION"], { encoding: "utf8" });
   if (r.error || r.status !== 0) throw new SetupError(`Go is not installed; it is needed once, to build the Pulumi CLI from its Go modules. ${fix}`);
@@ -94,6 +103,10 @@ function checkGo() {
   return have;
 }
 
+/**
+ * @param {string} a
+ * @param {string} b
+ */
 function compareVersions(a, b) {
   const pa = a.split(/[.-]/).map((x) => Number.parseInt(x, 10) || 0);
   const pb = b.split(/[.-]/).map((x) => Number.parseInt(x, 10) || 0);
@@ -101,12 +114,17 @@ function compareVersions(a, b) {
   return 0;
 }
 
-const elapsed = (started) => `${Math.round((Date.now() - started) / 1000)} s`;
+const elapsed = (/** @type {number} */ started) => `${Math.round((Date.now() - started) / 1000)} s`;
 
 /**
  * Runs a go command, printing the phase, the time so far and Go's own count
  * at least every 15 s, so that a build of many minutes never looks hung.
  * `count(line)` says whether a line of Go's output is one unit of work.
+ * @param {string} phase
+ * @param {string[]} args
+ * @param {string} cwd
+ * @param {{ total?: number, count?: (line: string) => boolean, env?: Record<string, string> }} [options]
+ * @returns {Promise<string>}
  */
 function goWithProgress(phase, args, cwd, { total, count = () => false, env = {} } = {}) {
   return new Promise((resolve, reject) => {
@@ -114,7 +132,7 @@ function goWithProgress(phase, args, cwd, { total, count = () => false, env = {}
     let done = 0;
     let output = "";
     const child = spawn("go", args, { cwd, env: { ...process.env, CGO_ENABLED: "0", ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    const onData = (d) => {
+    const onData = (/** @type {Buffer} */ d) => {
       const text = d.toString();
       output += text;
       for (const line of text.split("\n")) if (line && count(line)) done++;
@@ -143,7 +161,10 @@ function goWithProgress(phase, args, cwd, { total, count = () => false, env = {}
   });
 }
 
-/** Modules a go.sum lists: what `go mod download` fetches. */
+/**
+ * Modules a go.sum lists: what `go mod download` fetches.
+ * @param {string} tool
+ */
 function moduleCount(tool) {
   const sum = fs.readFileSync(path.join(TOOLS, tool, "go.sum"), "utf8");
   return new Set(sum.split("\n").filter((l) => l && !/\/go\.mod /.test(l)).map((l) => l.split(" ").slice(0, 2).join("@"))).size;
@@ -197,7 +218,12 @@ export async function resolveCli() {
   return findCli() ?? (await buildCli());
 }
 
-/** Environment for running the CLI from `binDir`, offline and without update checks. */
+/**
+ * Environment for running the CLI from `binDir`, offline and without update checks.
+ * @param {string} binDir
+ * @param {Record<string, string>} [extra]
+ * @returns {NodeJS.ProcessEnv}
+ */
 export function cliEnv(binDir, extra = {}) {
   return {
     ...process.env,
@@ -208,6 +234,7 @@ export function cliEnv(binDir, extra = {}) {
   };
 }
 
+/** @param {string[]} args */
 async function main(args) {
   if (args[0] === "--find") {
     const dir = findCli();
@@ -223,7 +250,7 @@ async function main(args) {
   try {
     bin = await resolveCli();
   } catch (err) {
-    log(err instanceof SetupError ? err.message : `cannot get the Pulumi CLI: ${err.message}`);
+    log(err instanceof SetupError ? err.message : `cannot get the Pulumi CLI: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(err instanceof SetupError ? 2 : 1);
   }
   if (args[0] === "--bin-dir") {

@@ -23,8 +23,12 @@ describe("exports", () => {
   it("the client factory, its methods' error classes and the resources are exported where the docs say", () => {
     for (const entry of [root, clientEntry]) {
       expect(typeof entry.createTurnKeyClient).toBe("function");
-      expect(typeof entry.getTurnKey).toBe("function");
       expect(entry.TurnKeyAmbiguousError.prototype).toBeInstanceOf(entry.TurnKeyLookupError);
+    }
+    // The process-wide default client is for scripts: /client has it, with a close; the root, which programs import, does not.
+    for (const name of ["getTurnKey", "configureRequestLimits", "clearTurnKeyCache", "closeDefaultTurnKeyClient"] as const) {
+      expect(typeof clientEntry[name]).toBe("function");
+      expect(root).not.toHaveProperty(name);
     }
     expect(typeof root.TurnKeys).toBe("function");
     expect(typeof root.TurnKeyLookup).toBe("function");

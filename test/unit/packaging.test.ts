@@ -9,7 +9,7 @@ import { REPO, installPackedAsync, packedTarball, runCommand } from "../support/
 
 const INSTALL_TIMEOUT = 240_000;
 const ENTRIES = {
-  "pulumi-cloudflare-turn-lookup": ["TurnKeyLookup", "TurnKeys", "lookupTurnKey", "lookupTurnKeyOutput", "createTurnKeyClient", "getTurnKey", "TurnKeyAmbiguousError"],
+  "pulumi-cloudflare-turn-lookup": ["TurnKeyLookup", "TurnKeys", "lookupTurnKey", "lookupTurnKeyOutput", "createTurnKeyClient", "TurnKeyAmbiguousError"],
   "pulumi-cloudflare-turn-lookup/client": ["createTurnKeyClient", "getTurnKey", "TurnKeyNotFoundError", "TurnKeyAmbiguousError"],
   "pulumi-cloudflare-turn-lookup/compat": ["getCallsTurnApp", "getCallsTurnAppOutput", "getCallsTurnApps", "getCallsTurnAppsOutput"],
   "pulumi-cloudflare-turn-lookup/emulator": ["startEmulator"],

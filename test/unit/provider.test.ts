@@ -7,7 +7,7 @@ import { type RunningEmulator, startEmulator } from "../../emulator";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { turnKeyProvider, turnKeysProvider } from "../../provider/dynamicProvider";
-import { TurnKeyAmbiguousError, TurnKeyInputError, TurnKeyNotFoundError } from "../../provider/errors";
+import { TurnKeyAmbiguousError, TurnKeyInputError, TurnKeyLookupError, TurnKeyNotFoundError } from "../../provider/errors";
 import { ProviderHost } from "../../provider/providerHost";
 import { ACCOUNT_ID, CANARY_TOKEN, KEY_ID, OTHER_KEY_ID } from "../support/ids";
 import { installPacked } from "../support/packed";
@@ -183,5 +183,27 @@ describe("the provider through the real dynamic-provider gRPC server", () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(provider.logs.some((l) => l.includes("retrying GET") && l.includes("HTTP 503") && l.includes(fresh))).toBe(true);
     expect([...provider.logs, provider.output.text].join("\n")).not.toContain(CANARY_TOKEN);
+  });
+});
+
+describe("the serialized provider where the package is not installed", () => {
+  it("fails with a TurnKeyLookupError saying where to install it, with no stack trace", async () => {
+    const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), "turn-lookup-no-package-"));
+    const cwd = process.cwd();
+    process.chdir(elsewhere);
+    try {
+      const err: unknown = await turnKeyProvider.read!(KEY_ID, { accountId: ACCOUNT_ID, keyId: KEY_ID }).catch((e: unknown) => e);
+      expect(TurnKeyLookupError.isInstance(err)).toBe(true);
+      const { name, message, stack } = err as Error;
+      expect(name).toBe("TurnKeyLookupError");
+      expect(message).toBe(
+        `pulumi-cloudflare-turn-lookup is not installed where the dynamic provider runs (${elsewhere}). ` +
+          "Install it in the stack's project, beside @pulumi/pulumi (npm install pulumi-cloudflare-turn-lookup); under the Automation API, set workDir to a folder where both are installed.",
+      );
+      expect(stack).toBe(`TurnKeyLookupError: ${message}`);
+    } finally {
+      process.chdir(cwd);
+      fs.rmSync(elsewhere, { recursive: true, force: true });
+    }
   });
 });

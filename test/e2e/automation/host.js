@@ -1,3 +1,4 @@
+// @ts-check
 // A platform team's host process: it runs inline Pulumi programs of several
 // stacks through the Automation API, in this one Node.js process, one after
 // another and at the same time. It reads one JSON command per line on stdin
@@ -11,6 +12,9 @@ const { TurnKeyLookup, lookupTurnKeyOutput, lookupTurnKeysOutput } = require("pu
 const PROJECT = "automation-host";
 const workDir = process.cwd();
 
+/** @typedef {import("../../support/automationHost").StackSettings} StackSettings */
+/** @typedef {import("../../support/automationHost").RunResult} RunResult */
+
 /** The inline program: function forms, and the resource form when the stack's config asks for it. */
 async function program() {
   const config = new pulumi.Config();
@@ -20,14 +24,20 @@ async function program() {
   if (config.getBoolean("withoutLookups")) return { accountId, keyId };
   const byId = lookupTurnKeyOutput({ accountId, keyId });
   const list = lookupTurnKeysOutput({ accountId });
+  /** @type {Record<string, import("@pulumi/pulumi").Output<unknown>>} */
   const outputs = { functionName: byId.name, listed: list.keys.apply((keys) => keys.map((k) => k.name)) };
   if (config.getBoolean("withResource")) outputs.resourceName = new TurnKeyLookup("resource-form", { accountId, keyId }).name;
   return outputs;
 }
 
+/** @type {Map<string, import("@pulumi/pulumi/automation").Stack>} */
 const stacks = new Map();
 
-/** Creates (or selects) a stack with its own settings. */
+/**
+ * Creates (or selects) a stack with its own settings.
+ * @param {string} name
+ * @param {StackSettings} settings
+ */
 async function stackFor(name, settings) {
   let stack = stacks.get(name);
   if (!stack) {
@@ -47,11 +57,17 @@ async function stackFor(name, settings) {
   return stack;
 }
 
-/** One `pulumi up` or `pulumi preview` of a stack: its outputs and what the CLI printed. */
+/**
+ * One `pulumi up` or `pulumi preview` of a stack: its outputs and what the CLI printed.
+ * @param {"up" | "preview"} op
+ * @param {string} name
+ * @param {StackSettings} settings
+ * @returns {Promise<RunResult>}
+ */
 async function runStack(op, name, settings) {
   const stack = await stackFor(name, settings);
   let output = "";
-  const onOutput = (text) => (output += text);
+  const onOutput = (/** @type {string} */ text) => (output += text);
   try {
     if (op === "preview") {
       await stack.preview({ onOutput });
@@ -61,19 +77,29 @@ async function runStack(op, name, settings) {
     const outputs = Object.fromEntries(Object.entries(result.outputs).map(([k, v]) => [k, v.value]));
     return { stack: name, ok: true, outputs, output };
   } catch (err) {
-    return { stack: name, ok: false, output, error: String(err && err.message) };
+    return { stack: name, ok: false, output, error: err instanceof Error ? err.message : String(err) };
   }
 }
 
-/** What the process holds: active handles by kind, and the heap after a full collection. */
+/**
+ * What the process holds: active handles by kind, and the heap after a full collection.
+ * @param {number} settleMs
+ * @returns {Promise<import("../../support/automationHost").Holdings>}
+ */
 async function holdings(settleMs) {
   await new Promise((resolve) => setTimeout(resolve, settleMs));
+  if (!global.gc) throw new Error("run the host with --expose-gc");
   global.gc();
+  /** @type {Record<string, number>} */
   const kinds = {};
   for (const kind of process.getActiveResourcesInfo()) kinds[kind] = (kinds[kind] || 0) + 1;
   return { kinds, heapUsed: process.memoryUsage().heapUsed };
 }
 
+/**
+ * @param {{ op: "runs", runs: import("../../support/automationHost").RunRequest[], concurrent: boolean } | { op: "holdings", settleMs: number }} command
+ * @returns {Promise<unknown>}
+ */
 async function handle(command) {
   switch (command.op) {
     case "runs": {
@@ -86,7 +112,7 @@ async function handle(command) {
     case "holdings":
       return holdings(command.settleMs);
     default:
-      throw new Error(`unknown op ${command.op}`);
+      throw new Error(`unknown command ${JSON.stringify(command)}`);
   }
 }
 
