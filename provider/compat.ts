@@ -92,7 +92,7 @@ export async function getCallsTurnApp(args: GetCallsTurnAppArgs, opts?: pulumi.I
 
 /** `getCallsTurnAppOutput` of `@pulumi/cloudflare`: {@link getCallsTurnApp} with Inputs, as an Output. */
 export function getCallsTurnAppOutput(args: GetCallsTurnAppOutputArgs, opts?: pulumi.InvokeOutputOptions): pulumi.Output<GetCallsTurnAppResult> {
-  return outputOf("getCallsTurnAppOutput", args, (plain: GetCallsTurnAppArgs) => getCallsTurnApp(plain, opts));
+  return outputOf("getCallsTurnAppOutput", args, opts, (plain: GetCallsTurnAppArgs) => getCallsTurnApp(plain, opts));
 }
 
 /**
@@ -108,5 +108,5 @@ export async function getCallsTurnApps(args: GetCallsTurnAppsArgs = {}, opts?: p
 
 /** `getCallsTurnAppsOutput` of `@pulumi/cloudflare`: {@link getCallsTurnApps} with Inputs, as an Output. */
 export function getCallsTurnAppsOutput(args: GetCallsTurnAppsOutputArgs = {}, opts?: pulumi.InvokeOutputOptions): pulumi.Output<GetCallsTurnAppsResult> {
-  return outputOf("getCallsTurnAppsOutput", args, (plain: GetCallsTurnAppsArgs) => getCallsTurnApps(plain, opts));
+  return outputOf("getCallsTurnAppsOutput", args, opts, (plain: GetCallsTurnAppsArgs) => getCallsTurnApps(plain, opts));
 }

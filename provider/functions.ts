@@ -10,6 +10,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { type ListedTurnKey, type TurnKey, listedTurnKeys } from "./types";
 import { validateId, validateName } from "./ids";
+import { dependencyGate } from "./dependencies";
 import { checkedFor, forProgram, warnAboutClearCredentials, withProgramClient } from "./programConfig";
 import { accountIdFromEnv, wholeNumber } from "./settings";
 
@@ -87,18 +88,31 @@ const PLAIN_ARG_CHECKS: Readonly<Record<string, (value: unknown) => unknown>> = 
 };
 
 /**
- * The Output form of a lookup: waits for its arguments; while one is unknown
- * (in a preview), the result is unknown and no request is sent. Arguments
- * given as plain values are checked at the call, as a resource's are, so a
- * malformed id stops the program there with its message alone. Internal: the
- * compat module builds its Output forms with it too.
+ * The Output form of a lookup, with the semantics of `@pulumi/pulumi`'s own
+ * invokes: it waits for its arguments and for every dependency (the
+ * resources `opts.dependsOn` names, their component children, and the
+ * resources the arguments come from) to exist. In a preview, while an
+ * argument is unknown or a dependency is still to be created or replaced,
+ * the result is unknown and no request is sent; in `pulumi up`, the lookup
+ * runs once they are created, and what uses its result is ordered after them.
+ * A secret argument makes the whole result secret.
+ *
+ * Arguments given as plain values are checked at the call, as a resource's
+ * are, so a malformed id stops the program there with its message alone.
+ * Internal: the compat module builds its Output forms with it too.
  */
-export function outputOf<A, T>(fn: string, args: object, promiseForm: (plain: A) => Promise<T>): pulumi.Output<T> {
+export function outputOf<A, T>(fn: string, args: object, opts: pulumi.InvokeOutputOptions | undefined, promiseForm: (plain: A) => Promise<T>): pulumi.Output<T> {
+  let eventual = false;
   for (const [field, value] of Object.entries(args)) {
+    const pending = pulumi.Output.isInstance(value) || value instanceof Promise;
+    eventual ||= pending;
     const check = PLAIN_ARG_CHECKS[field];
-    if (check && value !== undefined && !pulumi.Output.isInstance(value) && !(value instanceof Promise)) checkedFor(fn, () => check(value));
+    if (check && value !== undefined && !pending) checkedFor(fn, () => check(value));
   }
-  return pulumi.output(args as pulumi.Input<A>).apply((plain) => promiseForm(plain as A)) as unknown as pulumi.Output<T>;
+  const plain: pulumi.Output<unknown> = pulumi.output(args);
+  const gate = dependencyGate(plain, opts?.dependsOn, eventual);
+  const ready = gate ? pulumi.all([plain, gate]).apply(([value]) => value) : plain;
+  return ready.apply((value) => promiseForm(value as A)) as pulumi.Output<T>;
 }
 
 /** Looks up one TURN key by id, in the program process: nothing lands in state. */
@@ -108,7 +122,7 @@ export function lookupTurnKey(args: LookupTurnKeyArgs, opts?: pulumi.InvokeOptio
 
 /** {@link lookupTurnKey} with Inputs, as an Output: unknown while an argument is unknown. */
 export function lookupTurnKeyOutput(args: LookupTurnKeyOutputArgs, opts?: pulumi.InvokeOutputOptions): pulumi.Output<TurnKey> {
-  return outputOf<LookupTurnKeyArgs, TurnKey>("lookupTurnKeyOutput", args, (plain) => lookupTurnKey(plain, opts));
+  return outputOf<LookupTurnKeyArgs, TurnKey>("lookupTurnKeyOutput", args, opts, (plain) => lookupTurnKey(plain, opts));
 }
 
 /** Looks up the one TURN key with this exact name, in the program process: nothing lands in state. */
@@ -118,7 +132,7 @@ export function lookupTurnKeyByName(args: LookupTurnKeyByNameArgs, opts?: pulumi
 
 /** {@link lookupTurnKeyByName} with Inputs, as an Output: unknown while an argument is unknown. */
 export function lookupTurnKeyByNameOutput(args: LookupTurnKeyByNameOutputArgs, opts?: pulumi.InvokeOutputOptions): pulumi.Output<TurnKey> {
-  return outputOf<LookupTurnKeyByNameArgs, TurnKey>("lookupTurnKeyByNameOutput", args, (plain) => lookupTurnKeyByName(plain, opts));
+  return outputOf<LookupTurnKeyByNameArgs, TurnKey>("lookupTurnKeyByNameOutput", args, opts, (plain) => lookupTurnKeyByName(plain, opts));
 }
 
 /** Lists every TURN key of the account, in the program process: nothing lands in state. */
@@ -132,5 +146,5 @@ export function lookupTurnKeys(args: LookupTurnKeysArgs = {}, opts?: pulumi.Invo
 
 /** {@link lookupTurnKeys} with Inputs, as an Output: unknown while an argument is unknown. */
 export function lookupTurnKeysOutput(args: LookupTurnKeysOutputArgs = {}, opts?: pulumi.InvokeOutputOptions): pulumi.Output<LookupTurnKeysResult> {
-  return outputOf<LookupTurnKeysArgs, LookupTurnKeysResult>("lookupTurnKeysOutput", args, (plain) => lookupTurnKeys(plain, opts));
+  return outputOf<LookupTurnKeysArgs, LookupTurnKeysResult>("lookupTurnKeysOutput", args, opts, (plain) => lookupTurnKeys(plain, opts));
 }

@@ -39,3 +39,25 @@ export class AccountSource extends pulumi.dynamic.Resource {
     super(accountSource, name, { value, accountId: undefined }, undefined, "test", "AccountSource");
   }
 }
+
+// Makes a TURN key in its create, after `delayMs`, as a stack's own resource
+// would before a lookup of it: through the emulator's admin API.
+const keyMaker: pulumi.dynamic.ResourceProvider = {
+  async create(inputs) {
+    await new Promise((resolve) => setTimeout(resolve, Number(inputs.delayMs ?? 0)));
+    const res = await fetch(`${inputs.adminUrl}/keys`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ accountId: inputs.accountId, uid: inputs.uid, name: inputs.name }),
+    });
+    if (!res.ok) throw new Error(`the emulator refused the key: HTTP ${res.status}`);
+    return { id: String(inputs.uid), outs: inputs };
+  },
+};
+
+/** A resource whose create adds a TURN key (`uid`, `name`) to the emulator at `adminUrl`. */
+export class KeyMaker extends pulumi.dynamic.Resource {
+  constructor(name: string, args: { adminUrl: string; accountId: string; uid: string; name: string; delayMs?: number }, opts?: pulumi.CustomResourceOptions) {
+    super(keyMaker, name, args, opts, "test", "KeyMaker");
+  }
+}

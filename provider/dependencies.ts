@@ -1,0 +1,64 @@
+/**
+ * The dependencies of an Output-form lookup, with the semantics of
+ * `@pulumi/pulumi`'s own invokes: the resources `dependsOn` names (one, a
+ * list, or Inputs of either), the children of the components among them, and
+ * the resources the arguments come from. Implemented here rather than left to
+ * the SDK, whose older releases in our peer range do less, and because these
+ * lookups make no engine invoke at all.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+/** What `dependsOn` may be, as `InvokeOutputOptions` declares it. */
+export type DependsOn = pulumi.InvokeOutputOptions["dependsOn"];
+
+/** The resources of an Output, as the SDK tracks them (its `allResources`, present in every SDK of the peer range). */
+async function resourcesOf(output: pulumi.Output<unknown>): Promise<pulumi.Resource[]> {
+  const all = (output as unknown as { allResources?: () => Promise<Set<pulumi.Resource>> }).allResources;
+  return all ? [...(await all.call(output))] : [];
+}
+
+/** The resources in `value`: one, or nested lists of them (Outputs and Promises are already unwrapped). */
+function flatten(value: unknown): pulumi.Resource[] {
+  if (value === undefined || value === null) return [];
+  if (Array.isArray(value)) return value.flatMap(flatten);
+  if (!pulumi.Resource.isInstance(value)) throw new Error("'dependsOn' was passed a value that was not a Resource.");
+  return [value];
+}
+
+/**
+ * The custom and remote resources reachable from `resources`, components
+ * replaced by their children (once they are constructed), as the SDK expands
+ * a component's dependencies.
+ */
+async function expand(resources: readonly pulumi.Resource[], seen = new Set<pulumi.Resource>()): Promise<pulumi.Resource[]> {
+  const found: pulumi.Resource[] = [];
+  for (const resource of resources) {
+    if (seen.has(resource)) continue;
+    seen.add(resource);
+    const internal = resource as unknown as { __remote?: boolean; __data?: Promise<unknown>; __childResources?: Set<pulumi.Resource> };
+    if (pulumi.ComponentResource.isInstance(resource) && !internal.__remote) {
+      await internal.__data;
+      found.push(...(await expand([...(internal.__childResources ?? [])], seen)));
+    } else {
+      found.push(resource);
+    }
+  }
+  return found;
+}
+
+/**
+ * An Output that is known only once every dependency exists: each custom
+ * resource's id is known (in a preview, a resource still to be created or
+ * replaced has none, so the gate stays unknown), and whose resources are all
+ * of them, so that what uses a lookup gated by it is ordered after them too.
+ * `undefined` when there is nothing to wait for.
+ */
+export function dependencyGate(args: pulumi.Output<unknown>, dependsOn: DependsOn, argsFromResources: boolean): pulumi.Output<unknown> | undefined {
+  if (dependsOn === undefined && !argsFromResources) return undefined;
+  const explicitDependencies: pulumi.Output<unknown> = pulumi.output(dependsOn as pulumi.Input<unknown>);
+  return explicitDependencies.apply(async (explicit: unknown) => {
+    const dependencies = await expand([...flatten(explicit), ...(await resourcesOf(args))]);
+    // A DependencyResource is a CustomResource without an id: its URN stands for it.
+    return pulumi.all(dependencies.map((r) => (pulumi.CustomResource.isInstance(r) && r.id ? r.id : r.urn)));
+  });
+}
