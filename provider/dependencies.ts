@@ -7,6 +7,7 @@
  * lookups make no engine invoke at all.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { TurnKeyInputError } from "./errors";
 
 /** What `dependsOn` may be, as `InvokeOutputOptions` declares it. */
 export type DependsOn = pulumi.InvokeOutputOptions["dependsOn"];
@@ -21,8 +22,27 @@ async function resourcesOf(output: pulumi.Output<unknown>): Promise<pulumi.Resou
 function flatten(value: unknown): pulumi.Resource[] {
   if (value === undefined || value === null) return [];
   if (Array.isArray(value)) return value.flatMap(flatten);
-  if (!pulumi.Resource.isInstance(value)) throw new Error("'dependsOn' was passed a value that was not a Resource.");
+  if (!pulumi.Resource.isInstance(value)) throw notAResource(value);
   return [value];
+}
+
+function notAResource(value: unknown): TurnKeyInputError {
+  const got = value === null ? "null" : Array.isArray(value) ? "an array" : typeof value === "object" ? "an object that is not a resource" : `a ${typeof value}`;
+  return new TurnKeyInputError("dependsOn", `dependsOn must be a resource, or a list of resources (or Outputs of them); got ${got}.`);
+}
+
+/**
+ * Checks the parts of `dependsOn` given as plain values, at the call, so a
+ * mistake stops the program there with its message; Outputs and Promises
+ * are checked once they resolve.
+ */
+export function checkDependsOn(dependsOn: DependsOn): void {
+  const check = (value: unknown): void => {
+    if (value === undefined || pulumi.Output.isInstance(value) || value instanceof Promise) return;
+    if (Array.isArray(value)) value.forEach(check);
+    else if (!pulumi.Resource.isInstance(value)) throw notAResource(value);
+  };
+  check(dependsOn);
 }
 
 /**

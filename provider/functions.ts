@@ -10,7 +10,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { type ListedTurnKey, type TurnKey, listedTurnKeys } from "./types";
 import { validateId, validateName } from "./ids";
-import { dependencyGate } from "./dependencies";
+import { checkDependsOn, dependencyGate } from "./dependencies";
 import { checkedFor, forProgram, warnAboutClearCredentials, withProgramClient } from "./programConfig";
 import { accountIdFromEnv, wholeNumber } from "./settings";
 
@@ -109,6 +109,7 @@ export function outputOf<A, T>(fn: string, args: object, opts: pulumi.InvokeOutp
     const check = PLAIN_ARG_CHECKS[field];
     if (check && value !== undefined && !pending) checkedFor(fn, () => check(value));
   }
+  checkedFor(fn, () => checkDependsOn(opts?.dependsOn));
   const plain: pulumi.Output<unknown> = pulumi.output(args);
   const gate = dependencyGate(plain, opts?.dependsOn, eventual);
   const ready = gate ? pulumi.all([plain, gate]).apply(([value]) => value) : plain;
