@@ -13,8 +13,8 @@ import {
 } from "./errors";
 import type { HttpResponse } from "./http";
 import { sanitizeServerText } from "./redact";
-import { envelopeSchema, errorsOnlySchema } from "./schema";
 import { settingLabel } from "./settings";
+import { messageList, schemas } from "./shape";
 
 /** What one HTTP response means for the request. */
 export type Interpretation<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: CloudflareApiError };
@@ -35,8 +35,8 @@ export interface RequestIdentity {
 export interface ResultReader<T> {
   /** The whole body in one pass, for the common case; `undefined` sends it to the detailed diagnosis. */
   fast(json: unknown): T | undefined;
-  /** The value, or a sentence saying what is wrong with `result`. */
-  read(result: unknown, resultInfo: unknown): { ok: true; value: T } | { ok: false; problem: string };
+  /** The value, or a sentence saying what is wrong with `result` (loading the zod schemas to say it). */
+  read(result: unknown, resultInfo: unknown): Promise<{ ok: true; value: T } | { ok: false; problem: string }>;
 }
 
 const MAX_ERRORS_SHOWN = 5;
@@ -44,7 +44,7 @@ const MAX_ERRORS_SHOWN = 5;
 const NO_ROUTE_CODES = new Set([7000, 7003]);
 
 /** Reads one response: the value asked for, or the error it stands for. */
-export function interpretResponse<T>(res: HttpResponse, who: RequestIdentity, attempts: number, reader: ResultReader<T>): Interpretation<T> {
+export async function interpretResponse<T>(res: HttpResponse, who: RequestIdentity, attempts: number, reader: ResultReader<T>): Promise<Interpretation<T>> {
   // Failures only: a successful lookup skips sanitizing headers it never shows.
   const base = () => ({
     accountId: who.accountId,
@@ -82,6 +82,7 @@ export function interpretResponse<T>(res: HttpResponse, who: RequestIdentity, at
   if (json === undefined) return malformed(res.body.length === 0 ? "an empty body" : "a body that is not valid JSON");
   const fast = reader.fast(json);
   if (fast !== undefined) return { ok: true, value: fast };
+  const { envelopeSchema } = await schemas();
   const envelope = envelopeSchema.safeParse(json);
   if (!envelope.success) return malformed(`the envelope ${describeIssues(envelope.error.issues)}`);
   if (!envelope.data.success) {
@@ -95,7 +96,7 @@ export function interpretResponse<T>(res: HttpResponse, who: RequestIdentity, at
       }),
     );
   }
-  const read = reader.read(envelope.data.result, envelope.data.result_info);
+  const read = await reader.read(envelope.data.result, envelope.data.result_info);
   return read.ok ? { ok: true, value: read.value } : malformed(read.problem);
 }
 
@@ -151,10 +152,10 @@ function parseJson(body: string): unknown {
   }
 }
 
+/** Cloudflare's `errors` from a failed response's body, read leniently: none when they are not a list of `{ code, message }`. */
 function readErrors(json: unknown, secrets: readonly string[]): CloudflareMessage[] {
-  const parsed = errorsOnlySchema.safeParse(json);
-  if (!parsed.success) return [];
-  return parsed.data.errors.slice(0, MAX_ERRORS_SHOWN).map((e) => ({ code: e.code, message: sanitizeServerText(e.message, secrets) }));
+  const errors = typeof json === "object" && json !== null ? messageList((json as { errors?: unknown }).errors) : undefined;
+  return (errors ?? []).slice(0, MAX_ERRORS_SHOWN).map((e) => ({ code: e.code, message: sanitizeServerText(e.message, secrets) }));
 }
 
 /** A response header, made safe to show. */

@@ -35,8 +35,6 @@ export const turnKeyResultSchema = z.object({
   modified: z.iso.datetime({ offset: true }).default(""),
 });
 
-/** A successful single read's whole body, checked in one pass (the common case). */
-export const successSchema = envelopeSchema.extend({ success: z.literal(true), result: turnKeyResultSchema });
 
 /** The parsed `result` of a successful read. */
 export type TurnKeyResult = z.infer<typeof turnKeyResultSchema>;
@@ -46,6 +44,3 @@ export const resultInfoSchema = z.object({
   page: z.number().int().positive().optional(),
   total_pages: z.number().int().nonnegative().optional(),
 });
-
-/** Just the `errors` list, read leniently from a failed response's body. */
-export const errorsOnlySchema = z.object({ errors: z.array(cloudflareMessageSchema) });

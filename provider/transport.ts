@@ -95,7 +95,7 @@ export class Transport {
       let failure: AttemptFailure;
       try {
         const response: HttpResponse = await httpGet(connection.origin, target.path, connection.headers, flight.cancel, this.dispatcherFor(route), target.maxBytes);
-        outcome = interpretResponse(response, target.who, attempt, target.reader);
+        outcome = await interpretResponse(response, target.who, attempt, target.reader);
         failure = { status: response.status, headers: response.headers };
       } catch (err) {
         if (flight.cancel.cancelled) throw flight.cancel.reason;

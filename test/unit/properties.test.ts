@@ -4,6 +4,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ID_PATTERN } from "../../provider/ids";
+import type { ResultReader } from "../../provider/response";
+import { readKey, readKeyList } from "../../provider/results";
+import { schemas } from "../../provider/shape";
 import { TurnKeyInputError, TurnKeyLookupError, getTurnKey } from "../../provider/lookupClient";
 import { ACCOUNT_ID, CANARY_TOKEN, KEY_ID } from "../support/ids";
 import { RESULT, type Reply, envelope, mockApi } from "../support/mockApi";
@@ -103,4 +106,84 @@ describe("server responses", () => {
       { numRuns: 150 },
     );
   }, 120_000);
+});
+
+/** Dates as Cloudflare writes them, their variants, and near misses around the calendar and the format's edges. */
+const dateLike = fc.oneof(
+  fc.date({ min: new Date("1970-01-01T00:00:00Z"), max: new Date("2100-01-01T00:00:00Z"), noInvalidDate: true }).map((d) => d.toISOString()),
+  fc.date({ min: new Date("1970-01-01T00:00:00Z"), max: new Date("2100-01-01T00:00:00Z"), noInvalidDate: true }).map((d) => d.toISOString().replace(/\.\d+Z$/, "Z")),
+  fc
+    .tuple(fc.integer({ min: 1999, max: 2030 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }), fc.integer({ min: 0, max: 25 }), fc.integer({ min: 0, max: 61 }))
+    .map(([y, mo, d, h, mi]) => `${y}-${String(mo).padStart(2, "0")}-${String(d).padStart(2, "0")}T${String(h).padStart(2, "0")}:${String(mi).padStart(2, "0")}:00Z`),
+  fc.constantFrom(
+    "2024-02-29T10:00:00Z",
+    "2023-02-29T10:00:00Z",
+    "2100-02-29T10:00:00Z",
+    "2000-02-29T10:00:00Z",
+    "2024-04-31T00:00:00Z",
+    "2024-13-01T00:00:00Z",
+    "2024-00-10T00:00:00Z",
+    "2024-06-00T00:00:00Z",
+    "2024-06-10T24:00:00Z",
+    "2024-06-10T23:60:00Z",
+    "2024-06-10T23:59:60Z",
+    "2024-01-01T10:00:00+05:30",
+    "2024-01-01T10:00:00-23:59",
+    "2024-01-01T10:00:00+24:00",
+    "2024-01-01T10:00:00.123456789Z",
+    "2024-01-01T10:00:00.1234567891Z",
+    "2024-01-01T10:00:00z",
+    "2024-01-01 10:00:00Z",
+    "2024-01-01T10:00Z",
+    "2024-01-01T10:00:00",
+    "",
+  ),
+  fc.string({ maxLength: 30 }),
+);
+const message = fc.record({ code: fc.oneof(fc.integer(), fc.double(), fc.string()), message: fc.oneof(fc.string(), fc.integer()) }, { requiredKeys: [] });
+const keyResult = fc.record(
+  {
+    uid: fc.oneof({ arbitrary: fc.constant(KEY_ID), weight: 6 }, fc.stringMatching(ID_PATTERN), fc.string({ maxLength: 34 }), fc.integer()),
+    name: fc.oneof({ arbitrary: fc.string(), weight: 8 }, fc.constant(null), fc.integer()),
+    created: fc.oneof({ arbitrary: dateLike, weight: 8 }, fc.constant(null)),
+    modified: fc.oneof({ arbitrary: dateLike, weight: 8 }, fc.integer()),
+    extra: fc.anything(),
+  },
+  { requiredKeys: [] },
+);
+const successBody = fc.record(
+  {
+    success: fc.oneof({ arbitrary: fc.constant(true), weight: 8 }, fc.boolean(), fc.constant("true")),
+    errors: fc.oneof({ arbitrary: fc.constant([]), weight: 8 }, fc.constant(null), fc.array(message, { maxLength: 2 }), fc.string()),
+    messages: fc.oneof({ arbitrary: fc.constant([]), weight: 8 }, fc.constant(null), fc.array(message, { maxLength: 2 })),
+    result: fc.oneof({ arbitrary: keyResult, weight: 4 }, { arbitrary: fc.array(keyResult, { maxLength: 3 }), weight: 4 }, fc.jsonValue({ maxDepth: 2 })),
+    result_info: fc.oneof(
+      fc.record({ page: fc.oneof(fc.integer({ min: -1, max: 3 }), fc.double()), total_pages: fc.oneof(fc.integer({ min: -1, max: 3 }), fc.constant(2 ** 60)) }, { requiredKeys: [] }),
+      fc.jsonValue({ maxDepth: 1 }),
+    ),
+  },
+  { requiredKeys: ["success", "result"] },
+);
+
+describe("the fast reading of a successful answer (no zod)", () => {
+  it("accepts nothing the zod schemas refuse, and reads what it accepts exactly as they do", async () => {
+    const { envelopeSchema } = await schemas();
+    let accepted = 0;
+    await fc.assert(
+      fc.asyncProperty(successBody, async (json) => {
+        for (const reader of [readKey(ACCOUNT_ID, KEY_ID), readKeyList(ACCOUNT_ID)] as ResultReader<unknown>[]) {
+          const fast = reader.fast(json);
+          if (fast === undefined) continue;
+          accepted++;
+          const envelope = envelopeSchema.safeParse(json);
+          expect(envelope.success && envelope.data.success).toBe(true);
+          const slow = await reader.read(envelope.data!.result, envelope.data!.result_info);
+          expect(slow).toEqual({ ok: true, value: fast });
+        }
+      }),
+      { numRuns: 3000 },
+    );
+    // The generator reaches the fast path often enough for the property to mean something.
+    expect(accepted).toBeGreaterThan(200);
+  });
 });
