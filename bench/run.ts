@@ -229,14 +229,25 @@ async function providerSuite(emulator: EmulatorProcess) {
 
 // 3 and 4. Engine and state ----------------------------------------------------
 
+interface ScenarioSpec {
+  readonly name: string;
+  readonly form: "resource" | "function" | "floor";
+  readonly count: number;
+  readonly distinct: number;
+  /** One floor read beside the lookups. */
+  readonly besideFloor?: boolean;
+}
+
 const SCENARIOS = [
   { name: "empty stack", form: "resource", count: 0, distinct: 1 },
   { name: "1 function lookup", form: "function", count: 1, distinct: 1 },
+  { name: "1 floor read", form: "floor", count: 1, distinct: 1 },
+  { name: "1 floor read + 1 function lookup", form: "function", count: 1, distinct: 1, besideFloor: true },
   { name: "100 function lookups", form: "function", count: 100, distinct: 100 },
   { name: "100 TurnKeyLookups", form: "resource", count: 100, distinct: 100 },
   { name: "100 TurnKeyLookups of 10 keys", form: "resource", count: 100, distinct: 10 },
   { name: "100 floor reads", form: "floor", count: 100, distinct: 100 },
-] as const;
+] as const satisfies readonly ScenarioSpec[];
 type Scenario = (typeof SCENARIOS)[number];
 const scenario = (name: Scenario["name"]) => SCENARIOS.find((s) => s.name === name)!;
 
@@ -246,9 +257,16 @@ async function engineSuite() {
   const ws = Workspace.create("turn-bench", path.join(REPO, "bench/stacks/lookups/index.ts"), binDir);
   try {
     const stackOf = (s: Scenario) => s.name.replace(/\W+/g, "-");
-    for (const s of SCENARIOS) {
-      await ws.initStack(stackOf(s), { accountId: ACCOUNT_ID, form: s.form, count: String(s.count), distinct: String(s.distinct), "cloudflare:baseUrl": emulator.url }, { "cloudflare:apiToken": TOKEN });
-    }
+    const config = (s: ScenarioSpec, extra: Record<string, string> = {}) => ({
+      accountId: ACCOUNT_ID,
+      form: s.form,
+      count: String(s.count),
+      distinct: String(s.distinct),
+      besideFloor: String(Boolean(s.besideFloor)),
+      "cloudflare:baseUrl": emulator.url,
+      ...extra,
+    });
+    for (const s of SCENARIOS) await ws.initStack(stackOf(s), config(s), { "cloudflare:apiToken": TOKEN });
     // One untimed preview of each first: the first runs of a stack pay for cold disk caches.
     for (const s of SCENARIOS) {
       await ws.ok(["stack", "select", stackOf(s)]);
@@ -277,7 +295,11 @@ async function engineSuite() {
       functionOverFloor: added("100 function lookups") / added("100 floor reads"),
       resourceOverFloor: added("100 TurnKeyLookups") / added("100 floor reads"),
       oneFunctionAddedMs: added("1 function lookup"),
+      oneFunctionOverOneFloor: added("1 function lookup") / added("1 floor read"),
+      besideFloorAddedMs: wall("1 floor read + 1 function lookup") - wall("1 floor read"),
     };
+    const trace = await traceOneLookup(ws, stackOf(scenario("1 function lookup")));
+    const dependsOn = await dependsOnRow(ws, config);
 
     // State cost: deploy the empty stack and 100 lookups of each form, compare exports.
     const exportBytes: Record<string, number> = {};
@@ -300,16 +322,96 @@ async function engineSuite() {
       providerBytes,
     };
     const version = spawnSync(path.join(binDir, "pulumi"), ["version"], { encoding: "utf8" }).stdout.trim();
-    return { cli: version, latencyMs: 50, rounds: ENGINE_ROUNDS, preview, ratios, state };
+    return { cli: version, latencyMs: 50, rounds: ENGINE_ROUNDS, preview, ratios, trace, dependsOn, state };
   } finally {
     emulator.stop();
     ws.remove();
   }
 }
 
+/** One event of the trace of a lookup in a preview: when, since the CLI started, and the program process's CPU by then. */
+interface TraceRow {
+  event: string;
+  sinceCliStartMs: number;
+  programCpuMs: number | undefined;
+}
+
+/**
+ * One `pulumi preview` of the one-lookup stack, traced: the CLI's start and
+ * exit, and inside the program process (bench/trace-preload.cjs) its start,
+ * the loads of the SDK, this package and undici's Agent, the request's steps
+ * and the value reaching the program.
+ */
+async function traceOneLookup(ws: Workspace, stack: string): Promise<TraceRow[]> {
+  await ws.ok(["stack", "select", stack]);
+  const traceFile = path.join(os.tmpdir(), `turn-lookup-trace-${process.pid}.json`);
+  const env = { NODE_OPTIONS: `--require ${path.join(REPO, "bench/trace-preload.cjs")}`, TURN_LOOKUP_TRACE_FILE: traceFile };
+  const cliStart = performance.timeOrigin + performance.now();
+  const r = await ws.run(["preview"], { env });
+  const cliEnd = performance.timeOrigin + performance.now();
+  if (r.code !== 0) throw new Error(`traced preview failed:\n${r.stdout}\n${r.stderr}`);
+  const trace = JSON.parse(fs.readFileSync(traceFile, "utf8")) as { timeOrigin: number; events: { event: string; at: number; cpuMs: number }[] };
+  fs.rmSync(traceFile, { force: true });
+  return [
+    { event: "pulumi preview starts", sinceCliStartMs: 0, programCpuMs: undefined },
+    { event: "program process starts", sinceCliStartMs: trace.timeOrigin - cliStart, programCpuMs: 0 },
+    ...trace.events.map((e) => ({ event: e.event, sinceCliStartMs: trace.timeOrigin + e.at - cliStart, programCpuMs: e.cpuMs })),
+    { event: "pulumi preview exits", sinceCliStartMs: cliEnd - cliStart, programCpuMs: undefined },
+  ];
+}
+
+/**
+ * `pulumi up` of a stack whose only resource takes 1 s to create, with and
+ * without one function lookup that names it in `dependsOn`: the lookup runs
+ * once the resource exists, so what it adds is its own cost after the wait.
+ */
+async function dependsOnRow(ws: Workspace, config: (s: ScenarioSpec, extra?: Record<string, string>) => Record<string, string>) {
+  const stacks = { without: "slow-resource", with: "slow-resource-then-lookup" } as const;
+  await ws.initStack(stacks.without, config({ name: "slow", form: "function", count: 0, distinct: 1 }, { slowMs: "1000" }), { "cloudflare:apiToken": TOKEN });
+  await ws.initStack(stacks.with, config({ name: "slow+lookup", form: "function", count: 1, distinct: 1 }, { slowMs: "1000" }), { "cloudflare:apiToken": TOKEN });
+  const times: Record<keyof typeof stacks, number[]> = { without: [], with: [] };
+  for (let round = 0; round < ENGINE_ROUNDS; round++) {
+    for (const which of rotate(["without", "with"] as const, round)) {
+      await ws.ok(["stack", "select", stacks[which]]);
+      const started = performance.now();
+      await ws.ok(["up", "--yes", "--skip-preview"]);
+      times[which].push(performance.now() - started);
+      await ws.ok(["destroy", "--yes", "--skip-preview"]);
+      log(`engine dependsOn (${which} the lookup) round ${round + 1}: up ${fmt(times[which].at(-1)!)} ms`);
+    }
+  }
+  return { resourceAloneUpMs: median(times.without), withLookupUpMs: median(times.with), lookupAddedMs: median(times.with) - median(times.without) };
+}
+
+// 5. CPU up to the first value ---------------------------------------------------
+
+/** The CPU this package spends in a fresh program process up to its first value, in {@link CPU_PROCESSES} processes. */
+const CPU_PROCESSES = 7;
+async function firstValueCpu() {
+  const emulator = await startEmulatorProcess(["--token", TOKEN, "--seed", writeSeed(1)]);
+  try {
+    const runs: { cpuMs: number; loadCpuMs: number }[] = [];
+    for (let i = 0; i < CPU_PROCESSES; i++) {
+      const out = execFileSync(process.execPath, [path.join(REPO, "bench/first-value-worker.cjs"), emulator.url, TOKEN, ACCOUNT_ID, keyId(0)], { cwd: REPO, encoding: "utf8" });
+      runs.push(JSON.parse(out) as { cpuMs: number; loadCpuMs: number });
+    }
+    return { processes: CPU_PROCESSES, cpuMs: median(runs.map((r) => r.cpuMs)), loadCpuMs: median(runs.map((r) => r.loadCpuMs)), node: process.version };
+  } finally {
+    emulator.stop();
+  }
+}
+
 // Report -----------------------------------------------------------------------
 
-function markdown(r: { client: Awaited<ReturnType<typeof clientSuite>>; list: Awaited<ReturnType<typeof listSuite>>; provider: Awaited<ReturnType<typeof providerSuite>>; engine: Awaited<ReturnType<typeof engineSuite>>; machine: string; date: string }) {
+function markdown(r: {
+  client: Awaited<ReturnType<typeof clientSuite>>;
+  list: Awaited<ReturnType<typeof listSuite>>;
+  provider: Awaited<ReturnType<typeof providerSuite>>;
+  engine: Awaited<ReturnType<typeof engineSuite>>;
+  cpu: Awaited<ReturnType<typeof firstValueCpu>>;
+  machine: string;
+  date: string;
+}) {
   const lines: string[] = [];
   lines.push(`Measured ${r.date} on ${r.machine}${QUICK ? " (quick mode: smaller runs, one round)" : ""}.`, "");
   lines.push(`### 1. Client: ${fmt(r.client.lookups)} lookups over ${fmt(r.client.distinctKeys)} distinct keys, median of ${r.client.rounds} rounds`, "");
@@ -345,7 +447,21 @@ function markdown(r: { client: Awaited<ReturnType<typeof clientSuite>>; list: Aw
   lines.push("", "| ratio | value | target |", "|---|---:|---:|");
   lines.push(`| 100 function lookups added / 100 floor reads added | ${fmt(e.ratios.functionOverFloor, 2)} | ≤ 0.15 |`);
   lines.push(`| 100 TurnKeyLookups added / 100 floor reads added | ${fmt(e.ratios.resourceOverFloor, 2)} | |`);
-  lines.push(`| 1 function lookup, added to the empty stack | ${fmt(e.ratios.oneFunctionAddedMs)} ms | ≤ 150 ms |`);
+  lines.push(`| 1 function lookup, added to the empty stack | ${fmt(e.ratios.oneFunctionAddedMs)} ms | |`);
+  lines.push(`| 1 function lookup added / 1 floor read added | ${fmt(e.ratios.oneFunctionOverOneFloor, 2)} | ≤ 0.15 |`);
+  lines.push(`| 1 function lookup beside 1 floor read, added | ${fmt(e.ratios.besideFloorAddedMs)} ms | |`);
+  lines.push("", "**`dependsOn`**: `pulumi up` of a stack whose one resource takes 1 s to create, median of each:", "");
+  lines.push("| stack | `pulumi up` ms |", "|---|---:|");
+  lines.push(`| the resource alone | ${fmt(e.dependsOn.resourceAloneUpMs)} |`, `| the resource, then a lookup with \`dependsOn: [resource]\` | ${fmt(e.dependsOn.withLookupUpMs)} |`);
+  lines.push(`| added by the lookup | ${fmt(e.dependsOn.lookupAddedMs)} |`);
+  lines.push("", "**Trace of one function lookup** in one `pulumi preview` of the one-lookup stack (ms since `pulumi preview` started; CPU of the program process by then):", "");
+  lines.push("| event | at ms | program CPU ms |", "|---|---:|---:|");
+  for (const row of e.trace) lines.push(`| ${row.event} | ${fmt(row.sinceCliStartMs)} | ${row.programCpuMs === undefined ? "" : fmt(row.programCpuMs)} |`);
+  const c = r.cpu;
+  lines.push("", `### 5. CPU up to the first value (${c.node}, median of ${c.processes} fresh processes)`, "");
+  lines.push("From requiring `/compat` to the resolved `getCallsTurnApp`, with `@pulumi/pulumi` already loaded, against the emulator in another process.", "");
+  lines.push("| measure | CPU ms (user + system) | target |", "|---|---:|---:|");
+  lines.push(`| loading \`/compat\` | ${fmt(c.loadCpuMs)} | |`, `| loading it and the first value | ${fmt(c.cpuMs)} | ≤ 55 (Node.js 20) |`);
   lines.push("", "### 4. State cost", "", "| measure | bytes |", "|---|---:|");
   lines.push(`| \`pulumi stack export\`, empty stack | ${fmt(e.state.exportBytesEmpty)} |`);
   lines.push(`| added per TurnKeyLookup | ${fmt(e.state.bytesPerResourceLookup)} |`, `| of which \`__provider\` (stored twice) | ${fmt(e.state.providerBytes)} |`);
@@ -367,12 +483,13 @@ async function main() {
     emulator.stop();
   }
   const engine = await engineSuite();
-  const report = { date, machine, quick: QUICK, client, list, provider, engine };
+  const cpu = await firstValueCpu();
+  const report = { date, machine, quick: QUICK, client, list, provider, engine, cpu };
   const dir = path.join(REPO, "bench/results");
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${date.replace(/[:.]/g, "-")}${QUICK ? "-quick" : ""}.json`);
   fs.writeFileSync(file, JSON.stringify(report, null, 2));
-  process.stdout.write(`${markdown({ client, list, provider, engine, machine, date })}\n\nJSON: ${path.relative(REPO, file)}\n`);
+  process.stdout.write(`${markdown({ client, list, provider, engine, cpu, machine, date })}\n\nJSON: ${path.relative(REPO, file)}\n`);
 }
 
 main().catch((err: unknown) => {

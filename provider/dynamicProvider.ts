@@ -10,23 +10,18 @@ import type * as host from "./providerHost";
  * package that defines the class is exactly what could not be loaded.
  */
 function loadHost(): host.ProviderHost {
-  const { createRequire } = require("node:module") as typeof import("node:module");
   const entry = "pulumi-cloudflare-turn-lookup/internal/provider-host";
-  let loaded: typeof host;
   try {
-    loaded = createRequire(`${process.cwd()}/`)(entry) as typeof host;
+    return ((require("node:module") as typeof import("node:module")).createRequire(`${process.cwd()}/`)(entry) as typeof host).providerHost();
   } catch (err) {
-    if ((err as { code?: unknown }).code !== "MODULE_NOT_FOUND" || !String((err as Error).message).includes(entry)) throw err;
-    const missing = new Error(
-      `pulumi-cloudflare-turn-lookup is not installed where the dynamic provider runs (${process.cwd()}). ` +
-        "Install it in the stack's project, beside @pulumi/pulumi (npm install pulumi-cloudflare-turn-lookup); under the Automation API, set workDir to a folder where both are installed.",
-    );
-    missing.name = "TurnKeyLookupError";
-    missing.stack = `${missing.name}: ${missing.message}`;
-    Object.defineProperty(missing, Symbol.for("pulumi-cloudflare-turn-lookup.error"), { value: ["TurnKeyLookupError"] });
-    throw missing;
+    if (!String((err as Error).message).includes(`'${entry}'`)) throw err;
+    const message = `pulumi-cloudflare-turn-lookup is not installed where the dynamic provider runs (${process.cwd()}). Install it in the stack's project, beside @pulumi/pulumi; under the Automation API, set workDir to a folder where both are.`;
+    throw Object.defineProperties(new Error(message), {
+      name: { value: "TurnKeyLookupError" },
+      stack: { value: `TurnKeyLookupError: ${message}` },
+      [Symbol.for("pulumi-cloudflare-turn-lookup.error")]: { value: ["TurnKeyLookupError"] },
+    });
   }
-  return loaded.providerHost();
 }
 
 /**

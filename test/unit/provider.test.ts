@@ -198,7 +198,7 @@ describe("the serialized provider where the package is not installed", () => {
       expect(name).toBe("TurnKeyLookupError");
       expect(message).toBe(
         `pulumi-cloudflare-turn-lookup is not installed where the dynamic provider runs (${elsewhere}). ` +
-          "Install it in the stack's project, beside @pulumi/pulumi (npm install pulumi-cloudflare-turn-lookup); under the Automation API, set workDir to a folder where both are installed.",
+          "Install it in the stack's project, beside @pulumi/pulumi; under the Automation API, set workDir to a folder where both are.",
       );
       expect(stack).toBe(`TurnKeyLookupError: ${message}`);
     } finally {

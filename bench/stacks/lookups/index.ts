@@ -2,6 +2,9 @@
 // keys, in the form the config names: "resource" (TurnKeyLookup), "function"
 // (lookupTurnKeyOutput), or "floor": the least a lookup built on a resource
 // can cost, a dynamic read resource whose provider answers from memory.
+// Options: `besideFloor` adds one floor read beside the lookups; `slowMs`
+// adds a resource that takes that long to create, which the function
+// lookups then name in `dependsOn`.
 import * as pulumi from "@pulumi/pulumi";
 import { TurnKeyLookup, lookupTurnKeyOutput } from "pulumi-cloudflare-turn-lookup";
 
@@ -28,8 +31,31 @@ class FloorRead extends pulumi.dynamic.Resource {
   }
 }
 
+const slowCreate: pulumi.dynamic.ResourceProvider = {
+  async create(inputs) {
+    await new Promise((resolve) => setTimeout(resolve, Number(inputs.ms)));
+    return { id: "slow", outs: inputs };
+  },
+};
+
+class Slow extends pulumi.dynamic.Resource {
+  constructor(name: string, ms: number) {
+    super(slowCreate, name, { ms }, undefined, "bench", "Slow");
+  }
+}
+
+const slowMs = config.getNumber("slowMs");
+const slow = slowMs === undefined ? undefined : new Slow("slow", slowMs);
+if (config.getBoolean("besideFloor")) new FloorRead("beside", keyIdOf(0));
+
+/** Tells the trace preload, when one is loaded, that the first lookup's value reached the program. */
+const traced = globalThis as { __turnLookupTrace?: (event: string) => void };
+
 function lookupName(i: number): pulumi.Output<string> {
-  if (form === "function") return lookupTurnKeyOutput({ accountId, keyId: keyIdOf(i) }).name;
+  if (form === "function") {
+    const name = lookupTurnKeyOutput({ accountId, keyId: keyIdOf(i) }, slow ? { dependsOn: [slow] } : undefined).name;
+    return i === 0 ? name.apply((v) => (traced.__turnLookupTrace?.("value reached the program"), v)) : name;
+  }
   if (form === "floor") return new FloorRead(`floor-${i}`, keyIdOf(i)).name;
   return new TurnKeyLookup(`key-${i}`, { accountId, keyId: keyIdOf(i) }).name;
 }
