@@ -34,7 +34,7 @@ export class TurnKeyLookupError extends Error {
   override name = "TurnKeyLookupError";
 
   /** @param message what went wrong; @param options the underlying `cause`, if any. */
-  constructor(message?: string, options?: ErrorOptions) {
+  constructor(message?: string, options?: { cause?: unknown }) {
     super(message, options);
     const chain: string[] = [];
     for (let c: unknown = new.target; typeof c === "function" && Object.hasOwn(c, "brand"); c = Object.getPrototypeOf(c)) {
