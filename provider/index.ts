@@ -10,33 +10,7 @@
  *   Pulumi, and has `getTurnKey` on a process-wide default client for scripts).
  * @packageDocumentation
  */
-export {
-  createTurnKeyClient,
-  isTurnKeyLookupError,
-  type TurnKeyClient,
-  type TurnKeyClientOptions,
-  type LookupOptions,
-  type TurnKey,
-  type TurnKeyRef,
-  type TurnKeyNameRef,
-  type AccountRef,
-  type ListedTurnKey,
-  TurnKeyLookupError,
-  TurnKeyInputError,
-  CloudflareApiError,
-  TurnKeyNotFoundError,
-  TurnKeyAmbiguousError,
-  CloudflareAuthError,
-  CloudflareRateLimitError,
-  CloudflareResponseError,
-  CloudflareConnectionError,
-  CloudflareTimeoutError,
-  TurnKeyLookupAbortedError,
-  type CloudflareMessage,
-  type CloudflareApiErrorDetails,
-  type RequestLimits,
-  type ConnectionSettings,
-} from "./lookupClient";
+export * from "./clientApi";
 export { TurnKeyLookup, type TurnKeyLookupArgs } from "./turnKeyLookup";
 export { TurnKeys, type TurnKeysArgs } from "./turnKeys";
 export type { TurnKeysOutputs } from "./providerHost";
