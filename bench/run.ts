@@ -19,6 +19,8 @@ const ROUNDS = QUICK ? 1 : 3;
 const CLIENT_LOOKUPS = QUICK ? 1_000 : 5_000;
 const PROVIDER_READS = QUICK ? 200 : 1_000;
 const ENGINE_ROUNDS = QUICK ? 1 : 3;
+/** Rounds of the one-lookup comparison: one lookup's cost is small beside a preview's noise, so it gets more. */
+const ONE_LOOKUP_ROUNDS = QUICK ? 3 : 9;
 const CONCURRENCIES = [1, 16, 64];
 const CONTENDERS = ["ours", "sdk", "floor"] as const;
 const ACCOUNT_ID = "023e105f4ecef8ad9ca31a8372d0c353";
@@ -291,12 +293,30 @@ async function engineSuite() {
     const preview = SCENARIOS.map((s) => ({ scenario: s.name, wallMs: median(times.get(s.name)!), requestsPerDistinctKey: perKey.get(s.name) }));
     const wall = (name: Scenario["name"]) => preview.find((p) => p.scenario === name)!.wallMs;
     const added = (name: Scenario["name"]) => wall(name) - wall("empty stack");
+    // The one-lookup comparison: the four small stacks alone, alternating over more rounds.
+    const small = (["empty stack", "1 function lookup", "1 floor read", "1 floor read + 1 function lookup"] as const).map(scenario);
+    const smallTimes = new Map<string, number[]>();
+    for (let round = 0; round < ONE_LOOKUP_ROUNDS; round++) {
+      for (const s of rotate(small, round)) {
+        await ws.ok(["stack", "select", stackOf(s)]);
+        const started = performance.now();
+        await ws.ok(["preview"]);
+        smallTimes.set(s.name, [...(smallTimes.get(s.name) ?? []), performance.now() - started]);
+      }
+      log(`engine one-lookup comparison round ${round + 1} of ${ONE_LOOKUP_ROUNDS}`);
+    }
+    const smallWall = (name: (typeof small)[number]["name"]) => median(smallTimes.get(name)!);
+    const oneLookup = {
+      rounds: ONE_LOOKUP_ROUNDS,
+      emptyMs: smallWall("empty stack"),
+      functionAddedMs: smallWall("1 function lookup") - smallWall("empty stack"),
+      floorAddedMs: smallWall("1 floor read") - smallWall("empty stack"),
+      besideFloorAddedMs: smallWall("1 floor read + 1 function lookup") - smallWall("1 floor read"),
+    };
     const ratios = {
       functionOverFloor: added("100 function lookups") / added("100 floor reads"),
       resourceOverFloor: added("100 TurnKeyLookups") / added("100 floor reads"),
-      oneFunctionAddedMs: added("1 function lookup"),
-      oneFunctionOverOneFloor: added("1 function lookup") / added("1 floor read"),
-      besideFloorAddedMs: wall("1 floor read + 1 function lookup") - wall("1 floor read"),
+      oneFunctionOverOneFloor: oneLookup.functionAddedMs / oneLookup.floorAddedMs,
     };
     const trace = await traceOneLookup(ws, stackOf(scenario("1 function lookup")));
     const dependsOn = await dependsOnRow(ws, config);
@@ -322,7 +342,7 @@ async function engineSuite() {
       providerBytes,
     };
     const version = spawnSync(path.join(binDir, "pulumi"), ["version"], { encoding: "utf8" }).stdout.trim();
-    return { cli: version, latencyMs: 50, rounds: ENGINE_ROUNDS, preview, ratios, trace, dependsOn, state };
+    return { cli: version, latencyMs: 50, rounds: ENGINE_ROUNDS, preview, oneLookup, ratios, trace, dependsOn, state };
   } finally {
     emulator.stop();
     ws.remove();
@@ -447,9 +467,12 @@ function markdown(r: {
   lines.push("", "| ratio | value | target |", "|---|---:|---:|");
   lines.push(`| 100 function lookups added / 100 floor reads added | ${fmt(e.ratios.functionOverFloor, 2)} | ≤ 0.15 |`);
   lines.push(`| 100 TurnKeyLookups added / 100 floor reads added | ${fmt(e.ratios.resourceOverFloor, 2)} | |`);
-  lines.push(`| 1 function lookup, added to the empty stack | ${fmt(e.ratios.oneFunctionAddedMs)} ms | |`);
+  const o = e.oneLookup;
+  lines.push("", `**One lookup**: the empty stack (${fmt(o.emptyMs)} ms), 1 function lookup, 1 floor read, and both, alternating over ${o.rounds} rounds; medians:`, "");
+  lines.push("| measure | value | target |", "|---|---:|---:|");
+  lines.push(`| 1 function lookup, added to the empty stack | ${fmt(o.functionAddedMs)} ms | |`, `| 1 floor read, added to the empty stack | ${fmt(o.floorAddedMs)} ms | |`);
   lines.push(`| 1 function lookup added / 1 floor read added | ${fmt(e.ratios.oneFunctionOverOneFloor, 2)} | ≤ 0.15 |`);
-  lines.push(`| 1 function lookup beside 1 floor read, added | ${fmt(e.ratios.besideFloorAddedMs)} ms | |`);
+  lines.push(`| 1 function lookup beside 1 floor read, added | ${fmt(o.besideFloorAddedMs)} ms | |`);
   lines.push("", "**`dependsOn`**: `pulumi up` of a stack whose one resource takes 1 s to create, median of each:", "");
   lines.push("| stack | `pulumi up` ms |", "|---|---:|");
   lines.push(`| the resource alone | ${fmt(e.dependsOn.resourceAloneUpMs)} |`, `| the resource, then a lookup with \`dependsOn: [resource]\` | ${fmt(e.dependsOn.withLookupUpMs)} |`);
@@ -457,6 +480,14 @@ function markdown(r: {
   lines.push("", "**Trace of one function lookup** in one `pulumi preview` of the one-lookup stack (ms since `pulumi preview` started; CPU of the program process by then):", "");
   lines.push("| event | at ms | program CPU ms |", "|---|---:|---:|");
   for (const row of e.trace) lines.push(`| ${row.event} | ${fmt(row.sinceCliStartMs)} | ${row.programCpuMs === undefined ? "" : fmt(row.programCpuMs)} |`);
+  const at = (event: string) => e.trace.find((row) => row.event === event);
+  const [loading, sent, answered, value] = ["loading this package", "request sent", "response headers", "value reached the program"].map(at);
+  if (loading && sent && answered && value) {
+    lines.push(
+      "",
+      `From loading this package to the value in the program: ${fmt(value.sinceCliStartMs - loading.sinceCliStartMs)} ms, of which ${fmt(answered.sinceCliStartMs - sent.sinceCliStartMs)} ms waiting for the answer (${e.latencyMs} ms injected), and ${fmt(value.programCpuMs! - loading.programCpuMs!)} ms of the program's CPU.`,
+    );
+  }
   const c = r.cpu;
   lines.push("", `### 5. CPU up to the first value (${c.node}, median of ${c.processes} fresh processes)`, "");
   lines.push("From requiring `/compat` to the resolved `getCallsTurnApp`, with `@pulumi/pulumi` already loaded, against the emulator in another process.", "");
