@@ -18,10 +18,16 @@ async function resourcesOf(output: pulumi.Output<unknown>): Promise<pulumi.Resou
   return all ? [...(await all.call(output))] : [];
 }
 
-/** The resources in `value`: one, or nested lists of them (Outputs and Promises are already unwrapped). */
-function flatten(value: unknown): pulumi.Resource[] {
-  if (value === undefined || value === null) return [];
-  if (Array.isArray(value)) return value.flatMap(flatten);
+/**
+ * The resources in `value`: one, or nested lists of them. At the call
+ * (`resolved` false), Outputs and Promises are passed over, to be read once
+ * they resolve; once resolved (through `pulumi.output`), `null` counts as none.
+ * Anything else that is not a resource is a {@link TurnKeyInputError}.
+ */
+function resourcesIn(value: unknown, resolved: boolean): pulumi.Resource[] {
+  if (value === undefined || (resolved && value === null)) return [];
+  if (!resolved && (pulumi.Output.isInstance(value) || value instanceof Promise)) return [];
+  if (Array.isArray(value)) return value.flatMap((item) => resourcesIn(item, resolved));
   if (!pulumi.Resource.isInstance(value)) throw notAResource(value);
   return [value];
 }
@@ -37,12 +43,7 @@ function notAResource(value: unknown): TurnKeyInputError {
  * are checked once they resolve.
  */
 export function checkDependsOn(dependsOn: DependsOn): void {
-  const check = (value: unknown): void => {
-    if (value === undefined || pulumi.Output.isInstance(value) || value instanceof Promise) return;
-    if (Array.isArray(value)) value.forEach(check);
-    else if (!pulumi.Resource.isInstance(value)) throw notAResource(value);
-  };
-  check(dependsOn);
+  resourcesIn(dependsOn, false);
 }
 
 /**
@@ -77,7 +78,7 @@ export function dependencyGate(args: pulumi.Output<unknown>, dependsOn: DependsO
   if (dependsOn === undefined && !argsFromResources) return undefined;
   const explicitDependencies: pulumi.Output<unknown> = pulumi.output(dependsOn as pulumi.Input<unknown>);
   return explicitDependencies.apply(async (explicit: unknown) => {
-    const dependencies = await expand([...flatten(explicit), ...(await resourcesOf(args))]);
+    const dependencies = await expand([...resourcesIn(explicit, true), ...(await resourcesOf(args))]);
     // A DependencyResource is a CustomResource without an id: its URN stands for it.
     return pulumi.all(dependencies.map((r) => (pulumi.CustomResource.isInstance(r) && r.id ? r.id : r.urn)));
   });
