@@ -4,9 +4,9 @@
 // can cost, a dynamic read resource whose provider answers from memory.
 // Options: `besideFloor` adds one floor read beside the lookups; `slowMs`
 // adds a resource that takes that long to create, which the function
-// lookups then name in `dependsOn`.
+// lookups then name in `dependsOn`. This package is loaded only by the
+// forms that use it, so that what a lookup adds includes loading it.
 import * as pulumi from "@pulumi/pulumi";
-import { TurnKeyLookup, lookupTurnKeyOutput } from "pulumi-cloudflare-turn-lookup";
 
 const config = new pulumi.Config();
 const accountId = config.require("accountId");
@@ -51,13 +51,18 @@ if (config.getBoolean("besideFloor")) new FloorRead("beside", keyIdOf(0));
 /** Tells the trace preload, when one is loaded, that the first lookup's value reached the program. */
 const traced = globalThis as { __turnLookupTrace?: (event: string) => void };
 
+type Package = typeof import("pulumi-cloudflare-turn-lookup");
+let loaded: Package | undefined;
+const turnLookup = (): Package => (loaded ??= require("pulumi-cloudflare-turn-lookup") as Package);
+
 function lookupName(i: number): pulumi.Output<string> {
   if (form === "function") {
+    const { lookupTurnKeyOutput } = turnLookup();
     const name = lookupTurnKeyOutput({ accountId, keyId: keyIdOf(i) }, slow ? { dependsOn: [slow] } : undefined).name;
     return i === 0 ? name.apply((v) => (traced.__turnLookupTrace?.("value reached the program"), v)) : name;
   }
   if (form === "floor") return new FloorRead(`floor-${i}`, keyIdOf(i)).name;
-  return new TurnKeyLookup(`key-${i}`, { accountId, keyId: keyIdOf(i) }).name;
+  return new (turnLookup().TurnKeyLookup)(`key-${i}`, { accountId, keyId: keyIdOf(i) }).name;
 }
 
 // One small output whatever the form and count, so that the state compares the lookups alone.
