@@ -490,7 +490,7 @@ function markdown(r: {
   lines.push("| stack | wall time ms | added to the same round's empty stack ms | HTTP requests per distinct key |", "|---|---:|---:|---:|");
   for (const row of e.preview) lines.push(`| ${row.scenario} | ${fmt(row.wallMs)} | ${row === e.preview[0] ? "" : fmt(row.addedMs)} | ${row.requestsPerDistinctKey === undefined ? "n/a" : fmt(row.requestsPerDistinctKey, 2)} |`);
   lines.push("", "| ratio | value | target |", "|---|---:|---:|");
-  lines.push(`| 100 function lookups added / 100 floor reads added | ${fmt(e.ratios.functionOverFloor, 2)} | ≤ 0.15 |`);
+  lines.push(`| 100 function lookups added / 100 floor reads added | ${fmt(e.ratios.functionOverFloor, 2)} | ≤ 0.10 |`);
   lines.push(`| 100 TurnKeyLookups added / 100 floor reads added | ${fmt(e.ratios.resourceOverFloor, 2)} | |`);
   const o = e.oneLookup;
   lines.push(
