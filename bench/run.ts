@@ -349,7 +349,12 @@ async function engineSuite() {
       providerBytes,
     };
     const version = spawnSync(path.join(binDir, "pulumi"), ["version"], { encoding: "utf8" }).stdout.trim();
-    return { cli: version, latencyMs: 50, rounds: ENGINE_ROUNDS, preview, oneLookup, ratios, trace, dependsOn, state };
+    // Every round's figures too, in the JSON only, so that a reader can see how far the medians' inputs spread.
+    const perRound = {
+      previewWallMs: Object.fromEntries(times),
+      oneLookup: Object.fromEntries([...smallRuns].map(([name, runs]) => [name, runs.map(({ wallMs, programMs }) => ({ wallMs, programMs }))])),
+    };
+    return { cli: version, latencyMs: 50, rounds: ENGINE_ROUNDS, preview, oneLookup, ratios, trace, dependsOn, state, perRound };
   } finally {
     emulator.stop();
     ws.remove();
