@@ -6,7 +6,7 @@
  */
 import type { z } from "zod";
 import { type ResultReader, describeIssues } from "./response";
-import { keyFields, pageInfo, schemas, successResult } from "./shape";
+import { type KeyFields, keyFields, pageInfo, schemas, successResult } from "./shape";
 import type { TurnKey } from "./types";
 
 /** One page of a list: its keys, and how many pages the server says there are (if it pages at all). */
@@ -15,11 +15,9 @@ export interface KeyListPage {
   readonly totalPages: number | undefined;
 }
 
-type Fields = { uid?: string | undefined; name: string; created: string; modified: string };
-
 /** Reads the key `keyId` of `accountId`. A result without `uid` is the key asked for; one naming another key is refused. */
 export function readKey(accountId: string, keyId: string): ResultReader<TurnKey> {
-  const toKey = (r: Fields): TurnKey => ({ accountId, keyId, name: r.name, uid: r.uid ?? keyId, created: r.created, modified: r.modified });
+  const toKey = (r: KeyFields): TurnKey => ({ accountId, keyId, name: r.name, uid: r.uid ?? keyId, created: r.created, modified: r.modified });
   return {
     fast(json) {
       const fields = keyFields(successResult(json)?.result);
@@ -37,7 +35,7 @@ export function readKey(accountId: string, keyId: string): ResultReader<TurnKey>
 
 /** Reads one page of `accountId`'s keys. Every item needs a `uid`: in a list nothing else identifies it. */
 export function readKeyList(accountId: string): ResultReader<KeyListPage> {
-  const toKey = (r: Fields & { uid: string }): TurnKey => ({ accountId, keyId: r.uid, name: r.name, uid: r.uid, created: r.created, modified: r.modified });
+  const toKey = (r: KeyFields, uid: string): TurnKey => ({ accountId, keyId: uid, name: r.name, uid, created: r.created, modified: r.modified });
   return {
     fast(json) {
       const success = successResult(json);
@@ -47,7 +45,7 @@ export function readKeyList(accountId: string): ResultReader<KeyListPage> {
       for (const item of success.result) {
         const fields = keyFields(item);
         if (!fields?.uid) return undefined;
-        keys.push(toKey({ ...fields, uid: fields.uid }));
+        keys.push(toKey(fields, fields.uid));
       }
       return { keys, totalPages: info.totalPages };
     },
@@ -62,7 +60,7 @@ export function readKeyList(accountId: string): ResultReader<KeyListPage> {
         items.push(parsed.data);
       }
       const pages = resultInfoSchema.safeParse(info);
-      return { ok: true, value: { keys: items.map(toKey), totalPages: pages.success ? pages.data.total_pages : undefined } };
+      return { ok: true, value: { keys: items.map((item) => toKey(item, item.uid)), totalPages: pages.success ? pages.data.total_pages : undefined } };
     },
   };
 }

@@ -35,10 +35,6 @@ export const turnKeyResultSchema = z.object({
   modified: z.iso.datetime({ offset: true }).default(""),
 });
 
-
-/** The parsed `result` of a successful read. */
-export type TurnKeyResult = z.infer<typeof turnKeyResultSchema>;
-
 /** `result_info` of a paged list, when a response carries one. */
 export const resultInfoSchema = z.object({
   page: z.number().int().positive().optional(),

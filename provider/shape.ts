@@ -19,7 +19,7 @@ export function schemas(): Promise<typeof Schemas> {
 
 /** A key's fields as the result gives them, defaults applied. */
 export interface KeyFields {
-  readonly uid: string | undefined;
+  readonly uid?: string | undefined;
   readonly name: string;
   readonly created: string;
   readonly modified: string;
