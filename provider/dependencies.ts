@@ -8,15 +8,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { TurnKeyInputError } from "./errors";
+import { componentChildren, resourcesOf } from "./sdkInternals";
 
 /** What `dependsOn` may be, as `InvokeOutputOptions` declares it. */
 export type DependsOn = pulumi.InvokeOutputOptions["dependsOn"];
-
-/** The resources of an Output, as the SDK tracks them (its `allResources`, present in every SDK of the peer range). */
-async function resourcesOf(output: pulumi.Output<unknown>): Promise<pulumi.Resource[]> {
-  const all = (output as unknown as { allResources?: () => Promise<Set<pulumi.Resource>> }).allResources;
-  return all ? [...(await all.call(output))] : [];
-}
 
 /**
  * The resources in `value`: one, or nested lists of them. At the call
@@ -56,13 +51,9 @@ async function expand(resources: readonly pulumi.Resource[], seen = new Set<pulu
   for (const resource of resources) {
     if (seen.has(resource)) continue;
     seen.add(resource);
-    const internal = resource as unknown as { __remote?: boolean; __data?: Promise<unknown>; __childResources?: Set<pulumi.Resource> };
-    if (pulumi.ComponentResource.isInstance(resource) && !internal.__remote) {
-      await internal.__data;
-      found.push(...(await expand([...(internal.__childResources ?? [])], seen)));
-    } else {
-      found.push(resource);
-    }
+    const children = pulumi.ComponentResource.isInstance(resource) ? await componentChildren(resource) : undefined;
+    if (children) found.push(...(await expand(children, seen)));
+    else found.push(resource);
   }
   return found;
 }

@@ -15,7 +15,10 @@ function loadHost(): host.ProviderHost {
     return ((require("node:module") as typeof import("node:module")).createRequire(`${process.cwd()}/`)(entry) as typeof host).providerHost();
   } catch (err) {
     if (!String((err as Error).message).includes(`'${entry}'`)) throw err;
-    const message = `pulumi-cloudflare-turn-lookup is not installed where the dynamic provider runs (${process.cwd()}). Install it in the stack's project, beside @pulumi/pulumi; under the Automation API, set workDir to a folder where both are.`;
+    const message = `pulumi-cloudflare-turn-lookup is not installed where the dynamic provider runs (${process.cwd()}). Install it in the stack's project, beside @pulumi/pulumi; under the Automation API, give LocalWorkspace that project's folder as workDir and as projectSettings.main.`;
+    // The SDK prints what a read throws, with its stack, before the engine shows the message: drop that copy.
+    const print = console.error as typeof console.error & { quiet?: true };
+    if (!print.quiet) console.error = Object.assign((...args: unknown[]) => void (String(args[0]).includes(message) || print(...args)), { quiet: true as const });
     throw Object.defineProperties(new Error(message), {
       name: { value: "TurnKeyLookupError" },
       stack: { value: `TurnKeyLookupError: ${message}` },

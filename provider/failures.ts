@@ -59,10 +59,12 @@ export function errorOfThrown(err: unknown, who: RequestIdentity, proxy: ProxyRo
   const code = networkErrorCode(err);
   const status = proxy ? proxyStatus(err) : undefined;
   const via = proxy ? ` through the proxy ${proxy.address} (from ${proxy.variable})` : "";
-  if (proxy && status === 407) {
+  // Some proxies (tinyproxy among them) answer a refused password with 401 rather than 407.
+  if (proxy && (status === 407 || status === 401)) {
+    const refused = proxy.secrets.length > 0 ? `refused the credentials in ${proxy.variable}` : `asks for credentials, and ${proxy.variable} has none`;
     return new CloudflareConnectionError({
       ...base,
-      summary: `Proxy authentication failed: the proxy ${proxy.address} (from ${proxy.variable}) answered HTTP 407 to the tunnel to ${origin}`,
+      summary: `Proxy authentication failed: the proxy ${proxy.address} (from ${proxy.variable}) ${refused}; it answered HTTP ${status} to the tunnel to ${origin}`,
       hint: `Check the user name and password in ${proxy.variable} (http://user:password@host:port)`,
     });
   }

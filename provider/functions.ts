@@ -10,8 +10,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { type ListedTurnKey, type TurnKey, listedTurnKeys } from "./types";
 import { validateId, validateName } from "./ids";
-import { checkDependsOn, dependencyGate } from "./dependencies";
-import { checkedFor, forProgram, warnAboutClearCredentials, withProgramClient } from "./programConfig";
+import { type DependsOn, checkDependsOn, dependencyGate } from "./dependencies";
+import { checkProgramSettings, checkedFor, forProgram, warnAboutConfig, withProgramClient } from "./programConfig";
+import type { TurnKeyClient } from "./types";
 import { accountIdFromEnv, wholeNumber } from "./settings";
 
 /** Arguments of {@link lookupTurnKey}. */
@@ -65,13 +66,12 @@ export interface LookupTurnKeysResult {
 }
 
 /**
- * Runs one lookup of the program run: warns once about a credential stored
- * in clear, and lets expected failures print as their message alone.
- * `_opts` is accepted as Pulumi's functions accept it; nothing here needs a
- * provider or a parent.
+ * Runs one lookup of the program run: warns once about the stack config,
+ * and lets expected failures print as their message alone. `_opts` is
+ * accepted as Pulumi's functions accept it; nothing here needs a provider
+ * or a parent.
  */
 async function run<T>(fn: string, lookup: () => Promise<T>, _opts: pulumi.InvokeOptions | undefined): Promise<T> {
-  warnAboutClearCredentials();
   try {
     return await lookup();
   } catch (err) {
@@ -88,6 +88,34 @@ const PLAIN_ARG_CHECKS: Readonly<Record<string, (value: unknown) => unknown>> = 
 };
 
 /**
+ * Checks at the call, as a resource's constructor does, what can be checked
+ * there: arguments given as plain values, and the run's settings (request
+ * limits, credential, base URL, proxy). A mistake then stops the program at
+ * the call with its message alone; a promise that failed at once would be
+ * rejected before the SDK attached its handlers, and Node.js would warn.
+ * When nothing waits (every argument plain, no `dependsOn`), a request will
+ * surely go, so the account (or `CLOUDFLARE_ACCOUNT_ID`) and the credential
+ * must be there too. Returns whether any argument is eventual.
+ */
+function checkAtCall(fn: string, args: object, dependsOn: DependsOn): boolean {
+  return checkedFor(fn, () => {
+    warnAboutConfig();
+    let eventual = false;
+    for (const [field, value] of Object.entries(args)) {
+      const pending = pulumi.Output.isInstance(value) || value instanceof Promise;
+      eventual ||= pending;
+      const check = PLAIN_ARG_CHECKS[field];
+      if (check && value !== undefined && !pending) check(value);
+    }
+    checkDependsOn(dependsOn);
+    const certain = !eventual && dependsOn === undefined;
+    if (certain) validateId("accountId", (args as { accountId?: unknown }).accountId ?? accountIdFromEnv(process.env));
+    checkProgramSettings(certain);
+    return eventual;
+  });
+}
+
+/**
  * The Output form of a lookup, with the semantics of `@pulumi/pulumi`'s own
  * invokes: it waits for its arguments and for every dependency (the
  * resources `opts.dependsOn` names, their component children, and the
@@ -95,30 +123,30 @@ const PLAIN_ARG_CHECKS: Readonly<Record<string, (value: unknown) => unknown>> = 
  * argument is unknown or a dependency is still to be created or replaced,
  * the result is unknown and no request is sent; in `pulumi up`, the lookup
  * runs once they are created, and what uses its result is ordered after them.
- * A secret argument makes the whole result secret.
- *
- * Arguments given as plain values are checked at the call, as a resource's
- * are, so a malformed id stops the program there with its message alone.
+ * A secret argument makes the whole result secret. What can be checked at
+ * the call is (see {@link checkAtCall}).
  * Internal: the compat module builds its Output forms with it too.
  */
-export function outputOf<A, T>(fn: string, args: object, opts: pulumi.InvokeOutputOptions | undefined, promiseForm: (plain: A) => Promise<T>): pulumi.Output<T> {
-  let eventual = false;
-  for (const [field, value] of Object.entries(args)) {
-    const pending = pulumi.Output.isInstance(value) || value instanceof Promise;
-    eventual ||= pending;
-    const check = PLAIN_ARG_CHECKS[field];
-    if (check && value !== undefined && !pending) checkedFor(fn, () => check(value));
-  }
-  checkedFor(fn, () => checkDependsOn(opts?.dependsOn));
+export function outputOf<A extends object, T>(fn: string, args: A | { [K in keyof A]: pulumi.Input<A[K]> }, opts: pulumi.InvokeOutputOptions | undefined, promiseForm: (plain: A) => Promise<T>): pulumi.Output<T> {
+  const eventual = checkAtCall(fn, args, opts?.dependsOn);
   const plain: pulumi.Output<unknown> = pulumi.output(args);
   const gate = dependencyGate(plain, opts?.dependsOn, eventual);
   const ready = gate ? pulumi.all([plain, gate]).apply(([value]) => value) : plain;
   return ready.apply((value) => promiseForm(value as A)) as pulumi.Output<T>;
 }
 
-/** Looks up one TURN key by id, in the program process: nothing lands in state. */
+/** A Promise form's lookup: checked at the call (see {@link checkAtCall}), then run. */
+function promiseOf<T>(fn: string, args: object, opts: pulumi.InvokeOptions | undefined, lookup: (client: TurnKeyClient) => Promise<T>): Promise<T> {
+  checkAtCall(fn, args, undefined);
+  return run(fn, () => withProgramClient(lookup), opts);
+}
+
+/**
+ * Looks up one TURN key by id, in the program process: nothing lands in
+ * state. A malformed argument or setting throws at the call.
+ */
 export function lookupTurnKey(args: LookupTurnKeyArgs, opts?: pulumi.InvokeOptions): Promise<TurnKey> {
-  return run("lookupTurnKey", () => withProgramClient((client) => client.getTurnKey({ accountId: args.accountId, keyId: args.keyId })), opts);
+  return promiseOf("lookupTurnKey", args, opts, (client) => client.getTurnKey({ accountId: args.accountId, keyId: args.keyId }));
 }
 
 /** {@link lookupTurnKey} with Inputs, as an Output: unknown while an argument is unknown. */
@@ -126,9 +154,12 @@ export function lookupTurnKeyOutput(args: LookupTurnKeyOutputArgs, opts?: pulumi
   return outputOf<LookupTurnKeyArgs, TurnKey>("lookupTurnKeyOutput", args, opts, (plain) => lookupTurnKey(plain, opts));
 }
 
-/** Looks up the one TURN key with this exact name, in the program process: nothing lands in state. */
+/**
+ * Looks up the one TURN key with this exact name, in the program process:
+ * nothing lands in state. A malformed argument or setting throws at the call.
+ */
 export function lookupTurnKeyByName(args: LookupTurnKeyByNameArgs, opts?: pulumi.InvokeOptions): Promise<TurnKey> {
-  return run("lookupTurnKeyByName", () => withProgramClient((client) => client.findTurnKeyByName({ accountId: args.accountId, name: args.name })), opts);
+  return promiseOf("lookupTurnKeyByName", args, opts, (client) => client.findTurnKeyByName({ accountId: args.accountId, name: args.name }));
 }
 
 /** {@link lookupTurnKeyByName} with Inputs, as an Output: unknown while an argument is unknown. */
@@ -136,13 +167,13 @@ export function lookupTurnKeyByNameOutput(args: LookupTurnKeyByNameOutputArgs, o
   return outputOf<LookupTurnKeyByNameArgs, TurnKey>("lookupTurnKeyByNameOutput", args, opts, (plain) => lookupTurnKeyByName(plain, opts));
 }
 
-/** Lists every TURN key of the account, in the program process: nothing lands in state. */
+/**
+ * Lists every TURN key of the account, in the program process: nothing
+ * lands in state. A malformed argument or setting throws at the call.
+ */
 export function lookupTurnKeys(args: LookupTurnKeysArgs = {}, opts?: pulumi.InvokeOptions): Promise<LookupTurnKeysResult> {
-  return run("lookupTurnKeys", async () => {
-    const accountId = args.accountId ?? accountIdFromEnv(process.env);
-    const keys = await withProgramClient((client) => client.listTurnKeys({ accountId }));
-    return { accountId: accountId!, keys: listedTurnKeys(keys) };
-  }, opts);
+  const accountId = args.accountId ?? accountIdFromEnv(process.env);
+  return promiseOf("lookupTurnKeys", { accountId }, opts, async (client) => ({ accountId: accountId!, keys: listedTurnKeys(await client.listTurnKeys({ accountId })) }));
 }
 
 /** {@link lookupTurnKeys} with Inputs, as an Output: unknown while an argument is unknown. */

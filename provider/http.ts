@@ -113,8 +113,8 @@ export function httpGet(
 /**
  * undici's Agent, required when first needed: a program that never looks
  * anything up should not pay for it. undici's index loads fetch, WebSocket,
- * caches and more (about 110 ms here); its Agent alone loads in about 40 ms,
- * which the provider process pays before its first read. undici declares no
+ * caches and more; its Agent alone is what a lookup needs, and what the
+ * provider process loads before its first read. undici declares no
  * "exports" map, so the file is reachable; should a release move it, the index serves.
  */
 function agentClass(): typeof import("undici").Agent {

@@ -26,10 +26,11 @@ interface Batch {
 }
 
 /**
- * A failure that the same request would meet again within a run: the
- * credential refused (401, 403), or the account missing (a list's 404).
- * Shared, not re-sent. A key's 404 is not: the run may create the key
- * before a later lookup (`dependsOn`).
+ * A failure that every request of the account would meet again within a
+ * run: the credential refused (401, 403), or the account missing (a list's
+ * 404). Kept for the account, so the run sends none of its requests again.
+ * A key's 404 is not: the run may create the key before a later lookup
+ * (`dependsOn`).
  */
 function isPermanent(err: unknown): boolean {
   return CloudflareAuthError.isInstance(err) || (TurnKeyNotFoundError.isInstance(err) && err.keyId === undefined);
@@ -99,7 +100,9 @@ export class LookupPlanner {
    * so the run does not send the same refused request again.
    */
   private shared<T>(caller: Caller, call: PlannedCall, shareKey: string, work: (flight: Flight<T>) => Promise<T>, keep: (value: T) => void): Promise<T> {
-    if (this.failures.has(shareKey)) return Promise.reject(this.failures.get(shareKey));
+    // Permanent failures are the account's (and credential's), whichever request met them.
+    const accountKey = this.shareKey(call);
+    if (this.failures.has(accountKey)) return Promise.reject(this.failures.get(accountKey));
     // A caller that gave up while its plan went on (a batch's list, then a GET) starts nothing.
     if (caller.gone) return Promise.reject(new Error("the call has already settled"));
     let flight = this.inFlight.get(shareKey) as Flight<T> | undefined;
@@ -116,7 +119,7 @@ export class LookupPlanner {
         },
         (err: unknown) => {
           forget();
-          if (call.cache && isPermanent(err)) this.failures.set(shareKey, err);
+          if (call.cache && isPermanent(err)) this.failures.set(accountKey, err);
         },
       );
       flight = started;

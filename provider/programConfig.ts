@@ -9,19 +9,24 @@ import { createTurnKeyClient } from "./client";
 import type { TurnKeyClient } from "./types";
 import { TurnKeyInputError, TurnKeyLookupError } from "./errors";
 import { limitsFromConfig } from "./limits";
-import { connectionFromConfig, secretsInClear } from "./settings";
+import { isConfigSecret, runStore } from "./sdkInternals";
+import {
+  type ConfigKeyHints,
+  LIMIT_SETTINGS,
+  checkConnection,
+  configKeyHints,
+  connectionFromConfig,
+  isCredentialKey,
+  connectionFromEnv,
+  nearMissSentence,
+  secretsInClear,
+  setting,
+  withConfigHints,
+} from "./settings";
 
 /** The program's stack config value of `key` (`cloudflare:apiToken`), decrypted, without the SDK's "read a secret as plain" warning. */
 function configValue(key: string): string | undefined {
   return pulumi.runtime.getConfig(key);
-}
-
-/** Whether the stack config holds `key` as a secret. The SDK marks it internal, so it is read defensively. */
-function isSecretConfig(key: string): boolean {
-  const runtime = pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean };
-  if (typeof runtime.isConfigSecret === "function") return runtime.isConfigSecret(key);
-  const listed: unknown = JSON.parse(process.env.PULUMI_CONFIG_SECRET_KEYS ?? "[]");
-  return Array.isArray(listed) && listed.includes(key);
 }
 
 /** How long a run's client keeps its connections once no lookup of the run is in flight. */
@@ -41,16 +46,45 @@ class ProgramRun {
   private active = 0;
   private idle: NodeJS.Timeout | undefined;
 
-  /** Warns once per run about each secret setting the stack config holds in clear text. Never shows a value. */
-  warnAboutClearCredentials(): void {
+  /**
+   * Warns once per run about the stack config: each secret setting held in
+   * clear text, each near miss of a known key, each unknown `turnKeyLookup:`
+   * key. Never shows a value.
+   */
+  warnAboutConfig(): void {
     if (this.warned) return;
     this.warned = true;
-    for (const key of secretsInClear((k) => configValue(k) !== undefined, isSecretConfig)) {
+    for (const key of secretsInClear((k) => configValue(k) !== undefined, isConfigSecret)) {
       const placeholder = key.endsWith("Token") ? "<token>" : "<key>";
       void pulumi.log.warn(
         `${key} is stored in the stack config in clear text (Pulumi.${pulumi.getStack()}.yaml, which is usually committed). ` +
           `Store it encrypted instead: pulumi config set --secret ${key} ${placeholder}`,
       );
+    }
+    const { nearMisses, unknown } = this.hints();
+    // Where a near miss leaves no credential at all, the lookup's error says it: once is enough.
+    const noCredential = ![connectionFromConfig(configValue), connectionFromEnv(process.env)].some((s) => s.apiToken ?? s.apiKey);
+    for (const miss of nearMisses) if (!(noCredential && isCredentialKey(miss.meant))) void pulumi.log.warn(nearMissSentence(miss));
+    const known = LIMIT_SETTINGS.map((o) => setting(o).configKey).join(", ");
+    for (const key of unknown) void pulumi.log.warn(`${key} is not a setting of pulumi-cloudflare-turn-lookup and is ignored; the turnKeyLookup: keys are ${known}.`);
+  }
+
+  /** What the run's config keys say about typos. */
+  hints(): ConfigKeyHints {
+    return configKeyHints(Object.keys(pulumi.runtime.allConfig()));
+  }
+
+  /**
+   * Checks the run's settings (request limits, credential, base URL, proxy)
+   * as a lookup's call would, so that a bad one stops the program at the
+   * call; a missing credential only when `requireCredential`.
+   */
+  checkSettings(requireCredential: boolean): void {
+    try {
+      this.theClient();
+      checkConnection([connectionFromConfig(configValue), connectionFromEnv(process.env)], process.env, requireCredential);
+    } catch (err) {
+      throw withConfigHints(err, this.hints());
     }
   }
 
@@ -65,6 +99,8 @@ class ProgramRun {
     this.active++;
     try {
       return await use(this.theClient());
+    } catch (err) {
+      throw withConfigHints(err, this.hints());
     } finally {
       if (--this.active === 0) this.idle = setTimeout(() => void this.client?.close(), IDLE_CLOSE_MS).unref();
     }
@@ -80,13 +116,6 @@ class ProgramRun {
   }
 }
 
-/**
- * The SDK's module of per-run stores. Its `getStore` is internal to the SDK,
- * so it is typed here. Required once, with this module: resolving the
- * specifier again on every lookup showed in profiles of 100 lookups.
- */
-const sdkState = require("@pulumi/pulumi/runtime/state") as { getStore(): Record<symbol, ProgramRun | undefined> };
-
 /** Where a run's state hangs on the SDK's store of that run; private to this copy of the package. */
 const RUN_STATE = Symbol("pulumi-cloudflare-turn-lookup program run");
 
@@ -96,13 +125,18 @@ const RUN_STATE = Symbol("pulumi-cloudflare-turn-lookup program run");
  * under the Automation API, the process's one store under the CLI).
  */
 function programRun(): ProgramRun {
-  const store = sdkState.getStore();
+  const store = runStore() as Record<typeof RUN_STATE, ProgramRun | undefined>;
   return (store[RUN_STATE] ??= new ProgramRun());
 }
 
-/** Warns once per program run if `cloudflare:apiToken` or `cloudflare:apiKey` is set without `--secret`. */
-export function warnAboutClearCredentials(): void {
-  programRun().warnAboutClearCredentials();
+/** Warns once per program run about a credential set without `--secret`, and about config keys that look like typos of ours. */
+export function warnAboutConfig(): void {
+  programRun().warnAboutConfig();
+}
+
+/** Checks this program run's settings now; see {@link ProgramRun.checkSettings}. */
+export function checkProgramSettings(requireCredential: boolean): void {
+  programRun().checkSettings(requireCredential);
 }
 
 /** Runs `use` with the client every function-form lookup of this program run shares. */
@@ -118,10 +152,9 @@ export function withProgramClient<T>(use: (client: TurnKeyClient) => Promise<T>)
 export function asExpectedFailure<E>(err: E): E {
   if (TurnKeyLookupError.isInstance(err)) {
     Object.defineProperty(err, "__pulumiRunError", { value: true });
-    // The runner still formats `stack` for its trace span. Formatted lazily,
-    // through the program's source maps, a trace that passes through the SDK's
-    // own files took half a minute of CPU here; an expected failure's trace
-    // says nothing anyway.
+    // The runner still formats `stack` for its trace span, lazily, through the
+    // program's source maps, which for a trace through the SDK's own files is
+    // slow; an expected failure's trace says nothing anyway.
     Object.defineProperty(err, "stack", { value: `${err.name}: ${err.message}`, writable: true, configurable: true });
   }
   return err;

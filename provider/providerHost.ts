@@ -14,7 +14,8 @@ import { TurnKeyInputError, TurnKeyLookupError } from "./errors";
 import { engineDebugLogger } from "./engineLog";
 import { nameOfResourceId } from "./ids";
 import { type RequestLimits, limitsFromConfig } from "./limits";
-import { connectionFromConfig } from "./settings";
+import { providerConfigKeys } from "./sdkInternals";
+import { type ConfigKeyHints, configKeyHints, connectionFromConfig, withConfigHints } from "./settings";
 
 /** Inputs of a `TurnKeyLookup` as the engine passes them: the account, and the key's id or its name. */
 export interface TurnKeyLookupInputs {
@@ -45,21 +46,38 @@ export interface TurnKeysOutputs {
 export class ProviderHost {
   private client: TurnKeyClient | undefined;
   private configured = "";
+  /** Why the stack config could not configure a client: every read fails with it, once each, as a read's own error. */
+  private misconfigured: unknown;
+  private hints: ConfigKeyHints = { nearMisses: [], unknown: [] };
   private readonly quiet = new QuietFailures();
 
-  /** Builds the client from the stack's configuration (credentials, base URL, request limits). */
+  /**
+   * Builds the client from the stack's configuration (credentials, base URL,
+   * request limits). A bad setting does not fail here: the SDK would print
+   * it with its stack trace, and then serve reads with an unconfigured
+   * provider. Each read reports it instead.
+   */
   async configure(req: dynamic.ConfigureRequest): Promise<void> {
     const get = (key: string): string | undefined => {
       const v: unknown = req.config.get(key);
       return typeof v === "string" ? v : undefined;
     };
-    const limits = limitsFromConfig(get);
-    const settings = connectionFromConfig(get);
-    // Each kind of lookup has its own serialized provider, and the engine
-    // configures each: the same configuration keeps the one client and its cache.
-    const fingerprint = JSON.stringify([settings, limits]);
-    if (this.client && fingerprint === this.configured) return;
-    const client = createTurnKeyClient({ ...settings, limits, cache: true, logger: engineDebugLogger() });
+    this.hints = configKeyHints(providerConfigKeys(req.config));
+    let client: TurnKeyClient;
+    let fingerprint: string;
+    try {
+      const limits = limitsFromConfig(get);
+      const settings = connectionFromConfig(get);
+      // Each kind of lookup has its own serialized provider, and the engine
+      // configures each: the same configuration keeps the one client and its cache.
+      fingerprint = JSON.stringify([settings, limits]);
+      this.misconfigured = undefined;
+      if (this.client && fingerprint === this.configured) return;
+      client = createTurnKeyClient({ ...settings, limits, cache: true, logger: engineDebugLogger() });
+    } catch (err) {
+      this.misconfigured = err;
+      return;
+    }
     await this.client?.close();
     this.client = client;
     this.configured = fingerprint;
@@ -72,17 +90,18 @@ export class ProviderHost {
 
   /** The client, built from the environment alone if the engine never called `configure`. */
   private theClient(): TurnKeyClient {
+    if (this.misconfigured !== undefined) throw this.misconfigured;
     return (this.client ??= createTurnKeyClient({ cache: true, logger: engineDebugLogger() }));
   }
 
   /** Reads one key, by id or by name; the engine calls this in preview, update and refresh. */
   readKey(id: string, props: TurnKeyLookupInputs): Promise<dynamic.ReadResult<Partial<TurnKeyLookupOutputs>>> {
-    return this.quiet.run(() => this.readOneKey(id, props));
+    return this.quiet.run(() => this.readOneKey(id, props), this.hints);
   }
 
   /** Reads an account's whole list. */
   readKeys(id: string, props: TurnKeysInputs): Promise<dynamic.ReadResult<Partial<TurnKeysOutputs>>> {
-    return this.quiet.run(() => this.readKeyList(id, props));
+    return this.quiet.run(() => this.readKeyList(id, props), this.hints);
   }
 
   private async readOneKey(id: string, props: TurnKeyLookupInputs): Promise<dynamic.ReadResult<Partial<TurnKeyLookupOutputs>>> {
@@ -137,10 +156,12 @@ class QuietFailures {
   private readonly pending = new Map<string, number>();
   private installed = false;
 
-  async run<T>(read: () => Promise<T>): Promise<T> {
+  /** Runs `read`; an error of ours is thrown with the near misses of its config keys named, and not printed by the SDK. */
+  async run<T>(read: () => Promise<T>, hints: ConfigKeyHints): Promise<T> {
     try {
       return await read();
-    } catch (err) {
+    } catch (caught) {
+      const err = withConfigHints(caught, hints);
       if (TurnKeyLookupError.isInstance(err)) this.expect(`${err}: ${err.stack}`);
       throw err;
     }

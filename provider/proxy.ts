@@ -58,20 +58,35 @@ function bypassed(noProxy: string, host: string, port: number): boolean {
 }
 
 function route(variable: string, value: string): ProxyRoute {
+  // The value may hold a password: every message says what is wrong without quoting it.
+  const port = /^[a-z][a-z\d+.-]*:\/\/(?:[^@/?#]*@)?(?:\[[^\]]*\]|[^:/?#]*):(\d+)(?:[/?#]|$)/i.exec(value)?.[1];
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) {
+    throw new TurnKeyInputError("proxy", `${variable} names the port ${port}, which is out of range: a port is 1 to 65535; fix or unset it.`);
+  }
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    // The value may hold a password: say what is wrong without quoting it.
     throw new TurnKeyInputError("proxy", `${variable} is not an absolute URL such as http://proxy.example.com:3128; fix or unset it.`);
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     // The scheme alone: a value like user:password@host reads as the scheme "user:".
     throw new TurnKeyInputError("proxy", `${variable} must be an http:// or https:// proxy URL such as http://proxy.example.com:3128; its scheme is ${JSON.stringify(url.protocol)}.`);
   }
-  const port = url.port || String(DEFAULT_PORTS[url.protocol]);
-  const secrets = [url.password, decodeURIComponent(url.password), url.username, decodeURIComponent(url.username)].filter((s) => s.length > 0);
-  return { uri: url.href, address: `${url.hostname}:${port}`, variable, secrets: [...new Set(secrets)] };
+  const secrets = [url.password, decoded(variable, "password", url.password), url.username, decoded(variable, "user name", url.username)].filter((s) => s.length > 0);
+  return { uri: url.href, address: `${url.hostname}:${url.port || DEFAULT_PORTS[url.protocol]}`, variable, secrets: [...new Set(secrets)] };
+}
+
+/** The user name or password of a proxy URL, %-escapes decoded, or an error that names the part without quoting it. */
+function decoded(variable: string, part: string, raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new TurnKeyInputError(
+      "proxy",
+      `${variable} has a malformed %-escape in its ${part}: a "%" there must start an escape such as %40 for "@" or %25 for "%" itself; fix or unset it.`,
+    );
+  }
 }
 
 /** The first of `names` that is defined in `env` (an empty value counts, as with undici's `??`). */

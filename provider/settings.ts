@@ -6,6 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { TurnKeyInputError } from "./errors";
+import { editDistance } from "./names";
 import { type ProxyRoute, proxyFor } from "./proxy";
 import { userAgent } from "./userAgent";
 
@@ -109,6 +110,61 @@ export function secretsInClear(isSet: (configKey: string) => boolean, isSecret: 
   return SETTINGS.filter((row) => row.secret && row.configKey !== undefined && isSet(row.configKey) && !isSecret(row.configKey)).map((row) => row.configKey!);
 }
 
+/** What a stack's config keys say about likely typos: never their values. */
+export interface ConfigKeyHints {
+  /** Keys set that are a near miss (case, or one edit) of a known key that is not set. */
+  readonly nearMisses: readonly { readonly key: string; readonly meant: string }[];
+  /** `turnKeyLookup:` keys that are no setting and no near miss of one. */
+  readonly unknown: readonly string[];
+}
+
+/**
+ * Reads the names of the stack's config keys for typos of ours: a key that
+ * differs from a known key only in case or by one edit, while the known key
+ * is not set, is a near miss; any other `turnKeyLookup:` key is unknown.
+ * Keys of other namespaces are other packages' business.
+ */
+export function configKeyHints(keys: Iterable<string>): ConfigKeyHints {
+  const set = new Set(keys);
+  const known = SETTINGS.flatMap((row) => (row.configKey === undefined ? [] : [row.configKey as string]));
+  const nearMisses: { key: string; meant: string }[] = [];
+  const unknown: string[] = [];
+  for (const key of set) {
+    if (known.includes(key)) continue;
+    const meant = known.find((k) => !set.has(k) && (k.toLowerCase() === key.toLowerCase() || editDistance(k, key) <= 1));
+    if (meant !== undefined) nearMisses.push({ key, meant });
+    else if (key.startsWith("turnKeyLookup:")) unknown.push(key);
+  }
+  return { nearMisses, unknown };
+}
+
+/** The settings that make up a credential: a near miss of one may be why none is found. */
+export const CREDENTIAL_SETTINGS = ["apiToken", "apiKey", "email"] as const;
+
+/** Whether the near miss `meant` a credential setting's key. */
+export function isCredentialKey(configKey: string): boolean {
+  return CREDENTIAL_SETTINGS.some((o) => setting(o).configKey === configKey);
+}
+
+/** The sentence that names a near miss: `cloudflare:apitoken is set, but cloudflare:apiToken is not: ...`. */
+export function nearMissSentence({ key, meant }: { key: string; meant: string }): string {
+  return `${key} is set, but ${meant} is not: did you mean ${meant}? Config keys are case-sensitive (pulumi config rm ${key}, then set ${meant}).`;
+}
+
+/**
+ * An input error about a setting, with the near misses of its config keys
+ * named: "No Cloudflare credential found" says that `cloudflare:apitoken`
+ * is set. Any other error is returned as it is.
+ */
+export function withConfigHints(err: unknown, hints: ConfigKeyHints): unknown {
+  if (!TurnKeyInputError.isInstance(err) || hints.nearMisses.length === 0) return err;
+  // A missing token may be a mistyped token, key or email.
+  const fields: readonly string[] = err.field === "apiToken" ? CREDENTIAL_SETTINGS : [err.field];
+  const related = hints.nearMisses.filter((m) => fields.some((f) => SETTINGS.some((row: SettingRow) => row.option === f && row.configKey === m.meant)));
+  if (related.length === 0) return err;
+  return new TurnKeyInputError(err.field, `${err.message} ${related.map(nearMissSentence).join(" ")}`);
+}
+
 /** The account id from `CLOUDFLARE_ACCOUNT_ID`, if set. */
 export function accountIdFromEnv(env: NodeJS.ProcessEnv): string | undefined {
   return nonEmpty(env[setting("accountId").env!]);
@@ -209,6 +265,17 @@ function checkHeaderValue(field: string, value: string): string {
 function nonEmpty(value: string | undefined): string | undefined {
   const trimmed = value?.trim();
   return trimmed ? trimmed : undefined;
+}
+
+/**
+ * Checks the settings {@link resolveConnection} reads, without building a
+ * connection: a conflicting or malformed credential, the base URL, the
+ * proxy. A missing credential counts only when `requireCredential`: a
+ * lookup that waits on unknown values may never send anything.
+ */
+export function checkConnection(sources: readonly ConnectionSettings[], env: NodeJS.ProcessEnv, requireCredential: boolean): void {
+  if (requireCredential || sources.some((s) => nonEmpty(s.apiToken) || nonEmpty(s.apiKey))) resolveCredential(sources);
+  proxyFor(parseBaseUrl(firstSet(...sources.map((s) => s.baseUrl))), env);
 }
 
 /** Where and how requests go. */

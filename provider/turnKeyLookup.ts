@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
+import { checkDependsOn, dependencyGate } from "./dependencies";
 import { turnKeyProvider } from "./dynamicProvider";
 import { TurnKeyInputError } from "./errors";
 import { type IdField, byNameResourceId, validateId, validateName } from "./ids";
-import { asExpectedFailure, checkedFor, warnAboutClearCredentials } from "./programConfig";
+import { asExpectedFailure, checkedFor, warnAboutConfig } from "./programConfig";
 import { accountIdFromEnv, settingLabel } from "./settings";
 
 /** Arguments of {@link TurnKeyLookup}: the account, and exactly one of `keyId` and `name`. */
@@ -70,13 +71,26 @@ export class TurnKeyLookup extends pulumi.dynamic.Resource {
         `TurnKeyLookup ${name}: give exactly one of keyId and name (${byName ? "both were given" : "neither was given"}).`,
       );
     }
-    warnAboutClearCredentials();
+    warnAboutConfig();
     const keyId = byName ? undefined : checkedId(name, "keyId", args.keyId);
     const keyName = byName ? checkedName(name, args.name) : undefined;
-    const id = byName ? pulumi.output(keyName!).apply(byNameResourceId) : keyId!;
+    const id = readId(`TurnKeyLookup ${name}`, byName ? pulumi.output(keyName!).apply(byNameResourceId) : keyId!, opts);
     const props = { accountId, keyId, name: keyName, uid: undefined, created: undefined, modified: undefined };
     super(turnKeyProvider, name, props, { ...opts, id }, "cloudflare", "TurnKeyLookup");
   }
+}
+
+/**
+ * The id a lookup resource is read under, known only once every resource of
+ * `opts.dependsOn` exists. The engine reads a resource in preview too, but
+ * not while its id is unknown: so a lookup whose `dependsOn` names a
+ * resource still to be created shows unknown values in preview, and in
+ * `pulumi up` is read after that resource, as the function forms are.
+ */
+export function readId(prefix: string, id: pulumi.Input<string>, opts: pulumi.CustomResourceOptions | undefined): pulumi.Input<string> {
+  checkedFor(prefix, () => checkDependsOn(opts?.dependsOn));
+  const gate = dependencyGate(pulumi.output({}), opts?.dependsOn, false);
+  return gate ? pulumi.all([id, gate]).apply(([known]) => known) : id;
 }
 
 /** Validates a resource's `accountId`, defaulting to `CLOUDFLARE_ACCOUNT_ID`, naming the resource in the error. */

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { turnKeysProvider } from "./dynamicProvider";
 import type { ListedTurnKey } from "./types";
-import { warnAboutClearCredentials } from "./programConfig";
-import { checkedAccountId } from "./turnKeyLookup";
+import { warnAboutConfig } from "./programConfig";
+import { checkedAccountId, readId } from "./turnKeyLookup";
 
 /** Arguments of {@link TurnKeys}. */
 export interface TurnKeysArgs {
@@ -36,7 +36,7 @@ export class TurnKeys extends pulumi.dynamic.Resource {
    */
   constructor(name: string, args: TurnKeysArgs = {}, opts?: pulumi.CustomResourceOptions) {
     const accountId = checkedAccountId("TurnKeys", name, args.accountId);
-    warnAboutClearCredentials();
-    super(turnKeysProvider, name, { accountId, keys: undefined }, { ...opts, id: TURN_KEYS_ID }, "cloudflare", "TurnKeys");
+    warnAboutConfig();
+    super(turnKeysProvider, name, { accountId, keys: undefined }, { ...opts, id: readId(`TurnKeys ${name}`, TURN_KEYS_ID, opts) }, "cloudflare", "TurnKeys");
   }
 }

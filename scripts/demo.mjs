@@ -2,8 +2,9 @@
 // @ts-check
 // `npm run demo`: starts the local emulator with a seeded TURN key, runs the
 // quickstart example (examples/quickstart, installed from this checkout as
-// its README says) against it with a throwaway local backend, and prints the
-// key's name and uid as the stack read them.
+// its README says) against it with a throwaway local backend, from the
+// checkout's root as its Pulumi.yaml runs it, and prints the key's name and
+// uid as the stack read them.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
@@ -44,10 +45,10 @@ async function main() {
     seed: { keys: [{ accountId: ACCOUNT_ID, uid: KEY_ID, name: "production-realtime-app", created: "2024-05-01T10:00:00Z", modified: "2024-05-02T11:00:00Z" }] },
   });
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "turn-lookup-demo-"));
-  // The CLI keeps a stack's config beside Pulumi.yaml; a unique name keeps
+  // The CLI keeps a stack's config beside the root's Pulumi.yaml; a unique name keeps
   // runs apart, and the file is removed at the end.
   const stack = `demo-${randomBytes(4).toString("hex")}`;
-  const stackConfigFile = path.join(EXAMPLE, `Pulumi.${stack}.yaml`);
+  const stackConfigFile = path.join(REPO, `Pulumi.${stack}.yaml`);
   const env = cliEnv(bin, {
     PULUMI_BACKEND_URL: `file://${path.join(work, "state")}`,
     PULUMI_CONFIG_PASSPHRASE: randomBytes(12).toString("hex"),
@@ -60,7 +61,7 @@ async function main() {
   /** @type {(args: string[], options?: { quiet?: boolean }) => Promise<string>} */
   const pulumi = (args, { quiet = false } = {}) =>
     new Promise((resolve, reject) => {
-      const child = spawn(path.join(bin, "pulumi"), [...args, "--non-interactive"], { cwd: EXAMPLE, env });
+      const child = spawn(path.join(bin, "pulumi"), [...args, "--non-interactive"], { cwd: REPO, env });
       let out = "";
       let err = "";
       child.stdout.on("data", (d) => (quiet ? (out += d) : process.stdout.write(d)));

@@ -26,10 +26,12 @@ function occurrences(r: CliResult, text: string): number {
   return (r.stdout + r.stderr).split(text).length - 1;
 }
 
-/** What a person must never have to read: stack-trace lines and raw colour codes. */
+/** What a person must never have to read: stack-trace lines, an error's name doubled, Node.js's warnings about our promises, raw colour codes. */
 function expectReadable(r: CliResult): void {
   const all = r.stdout + r.stderr;
   expect(all).not.toMatch(/^\s+at .+[(:]/m);
+  expect(all).not.toMatch(/\b(\w*Error): [^\n]*\b\1: /);
+  expect(all).not.toContain("PromiseRejectionHandledWarning");
   expect(all).not.toContain("\x1b[");
 }
 
@@ -125,7 +127,40 @@ describe.skipIf(!cliDir)("a new user's first hour", () => {
     afterAll(() => ws?.remove());
 
     const base = () => ({ accountId: ACCOUNT_ID, keyId: KEY_ID, keyName: SEEDED.name, "cloudflare:baseUrl": emulator.url });
-    const paths: { label: string; config: () => Record<string, string>; token?: string; message: string; also: string[] }[] = [
+    type FailurePath = {
+      label: string;
+      config: () => Record<string, string>;
+      token?: string;
+      /** The config key the token is set under, for a typo of cloudflare:apiToken. */
+      tokenKey?: string;
+      /** Environment variables of the `pulumi` command. */
+      env?: Record<string, string>;
+      message: string;
+      also: string[];
+      /** Text that must not appear (a value that may hold a secret). */
+      never?: string[];
+    };
+    const bad = (label: string, form: string, extra: Partial<FailurePath> & Pick<FailurePath, "message" | "also">, config: Record<string, string> = {}): FailurePath => ({
+      label: `${form}: ${label}`,
+      config: () => ({ ...base(), form, ...config }),
+      ...extra,
+    });
+    // The settings' usual mistakes, in the provider process (resource) and the program process (function) alike.
+    const settingMistakes = ["resource", "function"].flatMap((form) => [
+      bad("a limit that is not a number", form, { message: 'turnKeyLookup:burst must be a whole number; got "abc"', also: [] }, { "turnKeyLookup:burst": "abc" }),
+      bad("the token under a near-miss key", form, {
+        tokenKey: "cloudflare:apitoken",
+        message: "cloudflare:apitoken is set, but cloudflare:apiToken is not: did you mean cloudflare:apiToken?",
+        also: ["No Cloudflare credential found"],
+      }),
+      bad("a proxy password with a malformed %-escape", form, {
+        env: { HTTPS_PROXY: "http://user:%zz@127.0.0.1:1", HTTP_PROXY: "http://user:%zz@127.0.0.1:1", NO_PROXY: "", no_proxy: "" },
+        message: "HTTP_PROXY has a malformed %-escape in its password",
+        also: [],
+        never: ["%zz"],
+      }),
+    ]);
+    const paths: FailurePath[] = [
       { label: "resource: unknown key", config: () => ({ ...base(), keyId: OTHER_KEY_ID }), message: "TURN key not found (account", also: [`key ${OTHER_KEY_ID}`] },
       { label: "resource: wrong token", config: base, token: "Wr0ngTokenWr0ngTokenWr0ngTokenWr0ngToken", message: "Cloudflare refused the credential", also: ["Calls Read", `key ${KEY_ID}`] },
       { label: "resource: malformed key id", config: () => ({ ...base(), keyId: "../../user/tokens" }), message: "keyId must be 32 lowercase hexadecimal characters", also: ["TurnKeyLookup turn-key"] },
@@ -139,16 +174,27 @@ describe.skipIf(!cliDir)("a new user's first hour", () => {
       { label: "by name: no such name", config: () => ({ ...base(), form: "byName", keyName: "no-such-app" }), message: 'No TURN key is named "no-such-app"', also: ['"production-realtime-app"'] },
       { label: "function: unknown key", config: () => ({ ...base(), form: "function", keyId: OTHER_KEY_ID }), message: "TURN key not found (account", also: [`key ${OTHER_KEY_ID}`] },
       { label: "function: malformed key id", config: () => ({ ...base(), form: "function", keyId: "abc" }), message: "keyId must be 32 lowercase hexadecimal characters", also: ['"abc"'] },
+      ...settingMistakes,
     ];
-    it.each(paths)("$label", async ({ label, config, token, message, also }) => {
-      await ws.initStack(label.replace(/\W+/g, "-"), config(), { "cloudflare:apiToken": token ?? REAL_LOOKING_TOKEN });
-      const r = await ws.run(["preview"]);
+    it.each(paths)("$label", async ({ label, config, token, tokenKey, env, message, also, never }) => {
+      await ws.initStack(label.replace(/\W+/g, "-"), config(), { [tokenKey ?? "cloudflare:apiToken"]: token ?? REAL_LOOKING_TOKEN });
+      const r = await ws.run(["preview"], { env });
       expect(r.code).not.toBe(0);
       // Once where it happens, at most once more in the summary.
       expect(occurrences(r, message)).toBeGreaterThanOrEqual(1);
       expect(occurrences(r, message)).toBeLessThanOrEqual(2);
       for (const text of also) expect(r.stdout + r.stderr).toContain(text);
-      expect(r.stdout + r.stderr).not.toContain(REAL_LOOKING_TOKEN);
+      for (const text of [REAL_LOOKING_TOKEN, ...(never ?? [])]) expect(r.stdout + r.stderr).not.toContain(text);
+      expectReadable(r);
+    }, E2E_TIMEOUT);
+
+    it.each(settingMistakes)("$label, in pulumi up too", async ({ label, env, message, never }) => {
+      await ws.ok(["stack", "select", label.replace(/\W+/g, "-")]);
+      const r = await ws.run(["up", "--yes"], { env });
+      expect(r.code).not.toBe(0);
+      expect(occurrences(r, message)).toBeGreaterThanOrEqual(1);
+      expect(occurrences(r, message)).toBeLessThanOrEqual(2);
+      for (const text of [REAL_LOOKING_TOKEN, ...(never ?? [])]) expect(r.stdout + r.stderr).not.toContain(text);
       expectReadable(r);
     }, E2E_TIMEOUT);
   });

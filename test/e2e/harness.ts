@@ -119,11 +119,12 @@ export class Workspace {
     return r.stdout;
   }
 
-  /** Creates and selects a stack with the given config (keys in `secrets` are set as secrets). */
+  /** Creates and selects a stack with the given config (keys in `secrets` are set as secrets), in one `config set-all`. */
   async initStack(stack: string, config: Record<string, string>, secrets: Record<string, string> = {}): Promise<void> {
     await this.ok(["stack", "init", stack]);
-    for (const [k, v] of Object.entries(config)) await this.ok(["config", "set", k, v]);
-    for (const [k, v] of Object.entries(secrets)) await this.ok(["config", "set", "--secret", k, v]);
+    const pairs = (flag: string, values: Record<string, string>) => Object.entries(values).flatMap(([k, v]) => [flag, `${k}=${v}`]);
+    const args = [...pairs("--plaintext", config), ...pairs("--secret", secrets)];
+    if (args.length > 0) await this.ok(["config", "set-all", ...args]);
   }
 
   /** Every file the local backend wrote, as text. */

@@ -95,11 +95,17 @@ export class AutomationHost {
   }
 }
 
-/** Installs the host with the packed package in a temporary folder (its `workDir`) and starts it, with a local backend. */
-export async function startAutomationHost(cliDir: string): Promise<AutomationHost> {
+/**
+ * Installs the host with the packed package in a temporary folder (its
+ * `workDir`) and starts it, with a local backend, from `cwd`: by default
+ * another folder, as a platform's service starts it wherever it runs.
+ */
+export async function startAutomationHost(cliDir: string, cwd = os.tmpdir()): Promise<AutomationHost> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "turn-lookup-automation-"));
   fs.copyFileSync(path.join(REPO, "test/e2e/automation/host.js"), path.join(dir, "host.js"));
+  // What an earlier run of a host without projectSettings, started from "/", left behind: it must not break this one.
+  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: automation-host\nruntime: nodejs\nmain: /\n");
   await installPackedAsync(dir);
   const env = cliEnvironment(cliDir, dir);
-  return new AutomationHost(spawn(process.execPath, ["--expose-gc", "host.js"], { cwd: dir, env }), dir);
+  return new AutomationHost(spawn(process.execPath, ["--expose-gc", path.join(dir, "host.js")], { cwd, env }), dir);
 }

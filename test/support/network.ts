@@ -54,7 +54,7 @@ async function listen(server: net.Server): Promise<number> {
  * target, and records each. With `credentials`, a CONNECT without the
  * matching Basic `Proxy-Authorization` gets 407.
  */
-export async function startRecordingProxy(credentials?: { user: string; password: string }): Promise<RecordingProxy> {
+export async function startRecordingProxy(credentials?: { user: string; password: string; refuseWith?: 401 | 407 }): Promise<RecordingProxy> {
   const connects: ProxiedConnect[] = [];
   const expected = credentials ? `Basic ${Buffer.from(`${credentials.user}:${credentials.password}`).toString("base64")}` : undefined;
   const server = http.createServer((_req, res) => res.writeHead(405).end("only CONNECT"));
@@ -63,8 +63,11 @@ export async function startRecordingProxy(credentials?: { user: string; password
     const proxyAuthorization = req.headers["proxy-authorization"];
     client.on("error", () => undefined);
     if (expected && proxyAuthorization !== expected) {
-      connects.push({ target, proxyAuthorization, status: 407 });
-      client.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="test"\r\nContent-Length: 0\r\n\r\n');
+      // tinyproxy answers a wrong password with 401 Unauthorized; most proxies with 407.
+      const status = credentials?.refuseWith ?? 407;
+      connects.push({ target, proxyAuthorization, status });
+      const reason = status === 401 ? "Unauthorized\r\nWWW-Authenticate" : "Proxy Authentication Required\r\nProxy-Authenticate";
+      client.end(`HTTP/1.1 ${status} ${reason}: Basic realm="test"\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
     const [host, port] = [target.slice(0, target.lastIndexOf(":")), Number(target.slice(target.lastIndexOf(":") + 1))];

@@ -59,8 +59,30 @@ describe("provider host (in process)", () => {
     const limited = new ProviderHost();
     await limited.configure(configRequest({ "cloudflare:apiToken": CANARY_TOKEN, "turnKeyLookup:maxConcurrency": "4", "turnKeyLookup:burst": "50" }));
     expect(limited.limits).toEqual({ maxConcurrency: 4, burst: 50, requestsPerInterval: 1200, intervalMs: 300_000 });
-    await expect(limited.configure(configRequest({ "turnKeyLookup:burst": "lots" }))).rejects.toThrow(/turnKeyLookup:burst must be a whole number; got "lots"/);
-    await expect(limited.configure(configRequest({ "turnKeyLookup:burst": "0" }))).rejects.toBeInstanceOf(TurnKeyInputError);
+    // A bad limit does not fail configure (the SDK would print it with a stack trace): each read reports it, before any request.
+    const before = emulator.requests.length;
+    await limited.configure(configRequest({ "cloudflare:apiToken": CANARY_TOKEN, "turnKeyLookup:burst": "lots" }));
+    await expect(limited.readKey(KEY_ID, { accountId: ACCOUNT_ID, keyId: KEY_ID })).rejects.toThrow(/^turnKeyLookup:burst must be a whole number; got "lots"\.$/);
+    await expect(limited.readKeys("turn_keys", { accountId: ACCOUNT_ID })).rejects.toBeInstanceOf(TurnKeyInputError);
+    await limited.configure(configRequest({ "cloudflare:apiToken": CANARY_TOKEN, "turnKeyLookup:burst": "0" }));
+    await expect(limited.readKey(KEY_ID, { accountId: ACCOUNT_ID, keyId: KEY_ID })).rejects.toThrow(/^burst must be a whole number >= 1; got 0\.$/);
+    expect(emulator.requests.length).toBe(before);
+    // A good configuration afterwards serves reads again.
+    await limited.configure(configRequest({ "cloudflare:apiToken": CANARY_TOKEN, "cloudflare:baseUrl": emulator.url }));
+    expect((await limited.readKey(KEY_ID, { accountId: ACCOUNT_ID, keyId: KEY_ID })).props).toEqual(OUTPUTS);
+  });
+
+  it("a near miss of a config key is named in the missing-credential error, without its value", async () => {
+    const typo = new ProviderHost();
+    const config = configRequest({ "cloudflare:apitoken": CANARY_TOKEN });
+    (config.config as unknown as { rawConfig: Record<string, string> }).rawConfig = { "cloudflare:apitoken": CANARY_TOKEN };
+    await typo.configure(config);
+    const err: unknown = await typo.readKey(KEY_ID, { accountId: ACCOUNT_ID, keyId: KEY_ID }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TurnKeyInputError);
+    const { message } = err as Error;
+    expect(message).toMatch(/^No Cloudflare credential found: set the stack secret cloudflare:apiToken /);
+    expect(message).toContain("cloudflare:apitoken is set, but cloudflare:apiToken is not: did you mean cloudflare:apiToken?");
+    expect(message).not.toContain(CANARY_TOKEN);
   });
 
   it("a second configure with the same config keeps the client and its cache", async () => {
@@ -186,6 +208,35 @@ describe("the provider through the real dynamic-provider gRPC server", () => {
   });
 });
 
+describe("expected failures through the real dynamic-provider gRPC server print nothing of their own", () => {
+  let dir: string;
+  let provider: ProviderProcess | undefined;
+  beforeAll(() => {
+    // A project with @pulumi/pulumi (the provider server) but not this package.
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "turn-lookup-sdk-only-"));
+    fs.mkdirSync(path.join(dir, "node_modules"));
+    fs.symlinkSync(path.resolve(__dirname, "../../node_modules/@pulumi"), path.join(dir, "node_modules/@pulumi"));
+  });
+  afterAll(async () => {
+    await provider?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("the missing package: each read fails with the message, and the process prints neither it nor a stack", async () => {
+    provider = await ProviderProcess.start(dir);
+    await provider.configure({ "cloudflare:apiToken": CANARY_TOKEN });
+    const text = await serializeProvider(turnKeyProvider);
+    for (let i = 0; i < 3; i++) {
+      const err = await provider.read(KEY_ID, { accountId: ACCOUNT_ID, keyId: KEY_ID, __provider: text }).catch((e: Error) => e);
+      expect((err as Error).message).toContain(`pulumi-cloudflare-turn-lookup is not installed where the dynamic provider runs (${fs.realpathSync(dir)})`);
+      expect((err as Error).message).toContain("projectSettings.main");
+    }
+    await new Promise((r) => setTimeout(r, 100));
+    expect(provider.output.text).not.toContain("not installed");
+    expect(provider.output.text).not.toMatch(/^\s+at /m);
+  });
+});
+
 describe("the serialized provider where the package is not installed", () => {
   it("fails with a TurnKeyLookupError saying where to install it, with no stack trace", async () => {
     const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), "turn-lookup-no-package-"));
@@ -198,7 +249,7 @@ describe("the serialized provider where the package is not installed", () => {
       expect(name).toBe("TurnKeyLookupError");
       expect(message).toBe(
         `pulumi-cloudflare-turn-lookup is not installed where the dynamic provider runs (${elsewhere}). ` +
-          "Install it in the stack's project, beside @pulumi/pulumi; under the Automation API, set workDir to a folder where both are.",
+          "Install it in the stack's project, beside @pulumi/pulumi; under the Automation API, give LocalWorkspace that project's folder as workDir and as projectSettings.main.",
       );
       expect(stack).toBe(`TurnKeyLookupError: ${message}`);
     } finally {

@@ -77,6 +77,34 @@ describe("which proxy the environment names (as undici's EnvHttpProxyAgent reads
     expect(proxyFor(https, { HTTPS_PROXY: "http://proxy.corp" })!.address).toBe("proxy.corp:80");
   });
 
+  it("refuses a malformed %-escape in the proxy's user or password before anything is sent, naming the variable, never quoting it", async () => {
+    emulator.reset();
+    // The plain client's default base URL is Cloudflare's, over https: HTTPS_PROXY applies.
+    const client = createTurnKeyClient({ apiToken: CANARY_TOKEN, env: { HTTPS_PROXY: "http://user:%zz@127.0.0.1:1" } });
+    const error: unknown = await client.getTurnKey({ accountId: ACCOUNT_ID, keyId: KEY_ID }).catch((e: unknown) => e);
+    await client.close();
+    expect(error).toBeInstanceOf(TurnKeyInputError);
+    expect((error as TurnKeyInputError).field).toBe("proxy");
+    expect((error as Error).message).toBe(
+      'HTTPS_PROXY has a malformed %-escape in its password: a "%" there must start an escape such as %40 for "@" or %25 for "%" itself; fix or unset it.',
+    );
+    expect((error as Error).message).not.toContain("%zz");
+    const { error: inUser } = await lookupWith({ HTTP_PROXY: "http://us%zzer:pass@127.0.0.1:1" });
+    expect(inUser).toBeInstanceOf(TurnKeyInputError);
+    expect(inUser!.message).toContain("HTTP_PROXY has a malformed %-escape in its user name");
+    expect(inUser!.message).not.toContain("%zz");
+    expect(emulator.requests).toHaveLength(0);
+  });
+
+  it("refuses a proxy port out of range, naming the variable and the port", async () => {
+    const { error } = await lookupWith({ HTTP_PROXY: `http://user:${PROXY_PASSWORD}@127.0.0.1:88888` });
+    expect(error).toBeInstanceOf(TurnKeyInputError);
+    expect(error!.message).toBe("HTTP_PROXY names the port 88888, which is out of range: a port is 1 to 65535; fix or unset it.");
+    expect(error!.message).not.toContain(PROXY_PASSWORD);
+    const { error: zero } = await lookupWith({ HTTP_PROXY: "http://127.0.0.1:0" });
+    expect(zero!.message).toBe("HTTP_PROXY names the port 0, which is out of range: a port is 1 to 65535; fix or unset it.");
+  });
+
   it("refuses a proxy value that is not a URL before anything is sent, without quoting it", async () => {
     emulator.reset();
     const { error } = await lookupWith({ HTTP_PROXY: `//user:${PROXY_PASSWORD}@proxy.corp:3128` });
@@ -147,17 +175,19 @@ describe("the plain client's own agent behind a proxy", () => {
     expect(emulator.requests).toHaveLength(0);
   });
 
-  it("a 407 to CONNECT says proxy authentication failed, is not retried, and never shows the credentials", async () => {
-    const guarded = await startRecordingProxy({ user: "user", password: "right-password" });
+  it.each([407, 401] as const)("a %i to CONNECT says the proxy refused the credentials, is not retried, and never shows them", async (refuseWith) => {
+    const guarded = await startRecordingProxy({ user: "user", password: "right-password", refuseWith });
     try {
       const wrong = `http://user:${PROXY_PASSWORD}@127.0.0.1:${guarded.port}`;
       const { error } = await lookupWith({ HTTP_PROXY: wrong });
       expect(error).toBeInstanceOf(CloudflareConnectionError);
       expect(error!.message).toBe(
-        `Proxy authentication failed: the proxy 127.0.0.1:${guarded.port} (from HTTP_PROXY) answered HTTP 407 to the tunnel to ${new URL(emulator.url).origin} ` +
+        `Proxy authentication failed: the proxy 127.0.0.1:${guarded.port} (from HTTP_PROXY) refused the credentials in HTTP_PROXY; ` +
+          `it answered HTTP ${refuseWith} to the tunnel to ${new URL(emulator.url).origin} ` +
           `(account ${ACCOUNT_ID}, key ${KEY_ID}). Check the user name and password in HTTP_PROXY (http://user:password@host:port).`,
       );
-      expect(guarded.connects.map((c) => c.status)).toEqual([407]);
+      expect((error as CloudflareConnectionError).attempts).toBe(1);
+      expect(guarded.connects.map((c) => c.status)).toEqual([refuseWith]);
       // The proxy did get them, as Basic credentials.
       expect(guarded.connects[0]!.proxyAuthorization).toBe(`Basic ${Buffer.from(`user:${PROXY_PASSWORD}`).toString("base64")}`);
 

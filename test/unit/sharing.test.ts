@@ -2,7 +2,17 @@
 // signal and retries. Against the emulator over loopback, with latency.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../emulator";
-import { CloudflareApiError, CloudflareTimeoutError, type TurnKeyClient, TurnKeyLookupAbortedError, closeDefaultTurnKeyClient, createTurnKeyClient, getTurnKey } from "../../provider/lookupClient";
+import {
+  CloudflareApiError,
+  CloudflareAuthError,
+  CloudflareTimeoutError,
+  type TurnKeyClient,
+  TurnKeyLookupAbortedError,
+  TurnKeyNotFoundError,
+  closeDefaultTurnKeyClient,
+  createTurnKeyClient,
+  getTurnKey,
+} from "../../provider/lookupClient";
 import { ACCOUNT_ID, CANARY_TOKEN, KEY_ID } from "../support/ids";
 
 const KEY_PATH = `/accounts/${ACCOUNT_ID}/calls/turn_keys/${KEY_ID}`;
@@ -144,6 +154,35 @@ describe("a lookup batched into a list keeps its total deadline", () => {
     await expect(refused.listTurnKeys({ accountId: ACCOUNT_ID })).rejects.toThrow("Cloudflare refused the credential");
     await refused.close();
     expect(emulator.requests.map((r) => r.status)).toEqual([401]);
+  });
+
+  it("a credential the list request saw refused fails a later lookup of the account by id or by name, without a request", async () => {
+    const refused = createTurnKeyClient({ apiToken: "a-wrong-token", baseUrl: emulator.url, env: {}, cache: true });
+    const listError = await refused.listTurnKeys({ accountId: ACCOUNT_ID }).catch((e: unknown) => e);
+    const byId = await refused.getTurnKey({ accountId: ACCOUNT_ID, keyId: KEY_ID }).catch((e: unknown) => e);
+    const byName = await refused.findTurnKeyByName({ accountId: ACCOUNT_ID, name: "shared-key" }).catch((e: unknown) => e);
+    await refused.close();
+    expect(CloudflareAuthError.isInstance(listError)).toBe(true);
+    // The one failure, read once: the same error, not a second request's.
+    expect(byId).toBe(listError);
+    expect(byName).toBe(listError);
+    expect(emulator.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([`GET /client/v4${LIST_PATH} 401`]);
+  });
+
+  it("an account the list request found missing fails a later lookup of it by id, without a request; a key's own 404 does not", async () => {
+    const cached = createTurnKeyClient({ apiToken: CANARY_TOKEN, baseUrl: emulator.url, env: {}, cache: true });
+    const missing = "f".repeat(32);
+    const notFound = { success: false, errors: [{ code: 10006, message: "account not found" }], messages: [], result: null };
+    emulator.addFaults([{ path: `/accounts/${missing}/calls/turn_keys`, method: "GET", steps: [{ status: 404, body: notFound }] }]);
+    const listError = await cached.listTurnKeys({ accountId: missing }).catch((e: unknown) => e);
+    expect(TurnKeyNotFoundError.isInstance(listError)).toBe(true);
+    expect(await cached.getTurnKey({ accountId: missing, keyId: KEY_ID }).catch((e: unknown) => e)).toBe(listError);
+    // A key's 404 is not kept: the run may create the key before a later lookup.
+    const absent = "e".repeat(32);
+    await expect(cached.getTurnKey({ accountId: ACCOUNT_ID, keyId: absent })).rejects.toBeInstanceOf(TurnKeyNotFoundError);
+    await expect(cached.getTurnKey({ accountId: ACCOUNT_ID, keyId: absent })).rejects.toBeInstanceOf(TurnKeyNotFoundError);
+    await cached.close();
+    expect(emulator.requests.map((r) => r.status)).toEqual([404, 404, 404]);
   });
 });
 

@@ -10,7 +10,8 @@ const { LocalWorkspace } = require("@pulumi/pulumi/automation");
 const { TurnKeyLookup, lookupTurnKeyOutput, lookupTurnKeysOutput } = require("pulumi-cloudflare-turn-lookup");
 
 const PROJECT = "automation-host";
-const workDir = process.cwd();
+// The folder with @pulumi/pulumi and this package in node_modules, whatever the working directory.
+const workDir = __dirname;
 
 /** @typedef {import("../../support/automationHost").StackSettings} StackSettings */
 /** @typedef {import("../../support/automationHost").RunResult} RunResult */
@@ -41,8 +42,12 @@ const stacks = new Map();
 async function stackFor(name, settings) {
   let stack = stacks.get(name);
   if (!stack) {
-    // workDir: the engine's dynamic-provider plugin loads @pulumi/pulumi and this package from here.
-    stack = await LocalWorkspace.createOrSelectStack({ stackName: name, projectName: PROJECT, program }, { workDir });
+    // The engine's dynamic-provider plugin loads @pulumi/pulumi and this package from the project's folder:
+    // both settings name this one, or the workspace writes the working directory as main.
+    stack = await LocalWorkspace.createOrSelectStack(
+      { stackName: name, projectName: PROJECT, program },
+      { workDir, projectSettings: { name: PROJECT, runtime: "nodejs", main: workDir } },
+    );
     stacks.set(name, stack);
   }
   const config = {
