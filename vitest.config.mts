@@ -7,14 +7,24 @@ import { defineConfig } from "vitest/config";
 const { paths } = (JSON.parse(fs.readFileSync(path.join(__dirname, "tsconfig.json"), "utf8")) as { compilerOptions: { paths: Record<string, string[]> } }).compilerOptions;
 const alias = Object.entries(paths).map(([name, [target]]) => ({ find: new RegExp(`^${name}$`), replacement: path.resolve(__dirname, target!) }));
 
+// Files whose tests bound how long something takes (deadlines, backoff, a
+// 10,000-key list). They run once everything else has finished, so that
+// their clocks do not share two cores with the engine tests' CLIs.
+const TIMED = ["test/unit/sharing.test.ts", "test/unit/faults.test.ts", "test/unit/client.test.ts", "test/unit/emulator-list.test.ts"];
+
 export default defineConfig({
   resolve: { alias },
   test: {
-    include: ["test/**/*.test.ts"],
     setupFiles: ["test/support/canaryScan.ts"],
+    // Packs the package once for every file that installs it.
+    globalSetup: ["test/support/globalSetup.ts"],
     testTimeout: 30_000,
     hookTimeout: 120_000,
     // Each file in its own process: what a program run or a provider process holds starts fresh.
     pool: "forks",
+    projects: [
+      { extends: true, test: { name: "main", include: ["test/**/*.test.ts"], exclude: TIMED } },
+      { extends: true, test: { name: "timed", include: TIMED, sequence: { groupOrder: 1 } } },
+    ],
   },
 });

@@ -11,7 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Workspace } from "../test/e2e/harness";
 import { type EmulatorProcess, startEmulatorProcess } from "../test/support/emulatorProcess";
-import { REPO } from "../test/support/packed";
+import { REPO } from "../test/support/pack";
 import { ProviderProcess, serializeProvider } from "../test/support/providerProcess";
 
 const QUICK = process.argv.includes("--quick");

@@ -2,6 +2,7 @@ import { execFileSync, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { isCI } from "../../scripts/ci.cjs";
 import { REPO, installPacked } from "../support/packed";
 
 const HOW_TO_GET_THE_CLI =
@@ -9,24 +10,30 @@ const HOW_TO_GET_THE_CLI =
 
 /**
  * The directory of the Pulumi CLI, or `undefined` (the suite then skips).
- * Never builds it: `.ci/run` does that before the tests. With CI=true a
- * missing CLI is an error, so CI can never pass without the engine tests.
+ * Never builds it: `.ci/run` does that before the tests. Under CI (any
+ * `CI` but "", "0" or "false") a missing CLI is an error, so CI can never
+ * pass without the engine tests.
  */
 export function findCliDir(): string | undefined {
   const r = spawnSync(process.execPath, [path.join(REPO, "scripts/pulumi.mjs"), "--find"], { encoding: "utf8" });
   const dir = r.status === 0 ? r.stdout.trim() : undefined;
   if (!dir) {
-    if (process.env.CI === "true") throw new Error(`CI=true and ${HOW_TO_GET_THE_CLI}`);
+    if (isCI()) throw new Error(`CI=${process.env.CI} and ${HOW_TO_GET_THE_CLI}`);
     console.warn(`Skipping the end-to-end suite: ${HOW_TO_GET_THE_CLI}.`);
   }
   return dir;
 }
 
+/** The proxy variables a runner may have set: the tests start without them, and set their own. */
+const PROXY_VARIABLES = ["http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "no_proxy", "NO_PROXY", "all_proxy", "ALL_PROXY"];
+
 /**
  * The environment of the CLI for a project in `dir`: the CLI first on PATH,
  * a local file backend and Pulumi home inside `dir`, a throwaway passphrase,
- * nothing fetched from outside, and no CLOUDFLARE_* variable, so that the
- * stack's config is the only source of credentials.
+ * nothing fetched from outside, no CLOUDFLARE_* variable, so that the
+ * stack's config is the only source of credentials, and none of the
+ * runner's proxy variables, so that emulator traffic goes direct unless a
+ * test sets its own.
  */
 export function cliEnvironment(cliDir: string, dir: string): NodeJS.ProcessEnv {
   const backendDir = path.join(dir, ".state");
@@ -41,7 +48,7 @@ export function cliEnvironment(cliDir: string, dir: string): NodeJS.ProcessEnv {
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
     PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
   };
-  for (const k of Object.keys(env)) if (k.startsWith("CLOUDFLARE_")) delete env[k];
+  for (const k of Object.keys(env)) if (k.startsWith("CLOUDFLARE_") || PROXY_VARIABLES.includes(k)) delete env[k];
   return env;
 }
 

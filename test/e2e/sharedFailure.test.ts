@@ -19,6 +19,21 @@ function occurrences(r: CliResult, text: string): number {
   return (r.stdout + r.stderr).split(text).length - 1;
 }
 
+/**
+ * How often `lookup` shows `message`: on its progress rows (`<type> <lookup>
+ * error: …`) and under its heading in the diagnostics (`<type> (<lookup>):`
+ * followed by the message).
+ */
+function shownFor(r: CliResult, lookup: string, message: string): number {
+  const lines = (r.stdout + r.stderr).split("\n");
+  const onRows = lines.filter((line) => line.includes(` ${lookup} `) && line.includes(message)).length;
+  let inDiagnostics = 0;
+  lines.forEach((line, i) => {
+    if (line.trim().endsWith(`(${lookup}):`) && lines[i + 1]?.includes(message)) inDiagnostics++;
+  });
+  return onRows + inDiagnostics;
+}
+
 describe.skipIf(!cliDir)("one failure shared by several lookups, under the real Pulumi engine", () => {
   beforeAll(async () => {
     emulator = await startEmulator({ token: CANARY_TOKEN, seed: { keys: [{ accountId: ACCOUNT_ID, uid: KEY_ID, name: "production-realtime-app" }] } });
@@ -35,10 +50,13 @@ describe.skipIf(!cliDir)("one failure shared by several lookups, under the real 
     const r = await ws.run(["preview"]);
     expect(r.code).not.toBe(0);
     const message = `Cloudflare refused the credential for the TURN key list (account ${ACCOUNT_ID})`;
-    const shown = occurrences(r, message);
-    // Each of the three lookups shows it where it fails and again in the summary; nothing repeats it more.
-    expect(shown).toBeGreaterThanOrEqual(LOOKUPS.length);
-    expect(shown).toBeLessThanOrEqual(2 * LOOKUPS.length);
+    // Each of the three lookups shows it where it fails, and at most once more in the summary.
+    for (const lookup of LOOKUPS) {
+      expect(shownFor(r, lookup, message), lookup).toBeGreaterThanOrEqual(1);
+      expect(shownFor(r, lookup, message), lookup).toBeLessThanOrEqual(2);
+    }
+    // Nothing else shows it: every occurrence belongs to one of the lookups.
+    expect(occurrences(r, message)).toBe(LOOKUPS.reduce((n, lookup) => n + shownFor(r, lookup, message), 0));
     for (const lookup of LOOKUPS) expect(r.stdout).toMatch(new RegExp(`${lookup}[^\\n]*error: Preview failed: Cloudflare refused the credential`));
     expect(r.stdout + r.stderr).not.toMatch(/^\s+at .+[(:]/m);
     expect(r.stdout + r.stderr).not.toContain("Error: ");

@@ -1,21 +1,13 @@
 import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
+import { PACKED_TARBALL_ENV, REPO, packOnce } from "./pack";
 
-/** The repository root. */
-export const REPO = path.resolve(__dirname, "../..");
+export { REPO };
 
-let tarball: string | undefined;
-
-/** Packs this package with `npm pack` (once per test process) and returns the tarball's path. */
+/** The tarball the test run's global setup packed (or, outside a test run, one packed now). */
 export function packedTarball(): string {
-  if (!tarball) {
-    const dest = fs.mkdtempSync(path.join(os.tmpdir(), "turn-lookup-pack-"));
-    const out = execFileSync("npm", ["pack", "--silent", "--pack-destination", dest], { cwd: REPO, encoding: "utf8" });
-    tarball = path.join(dest, out.trim().split("\n").at(-1)!);
-  }
-  return tarball;
+  return process.env[PACKED_TARBALL_ENV] ?? packOnce();
 }
 
 /** The version of `@pulumi/pulumi` installed here: the test lane's. */

@@ -11,6 +11,7 @@ import { TurnKeyAmbiguousError, TurnKeyInputError, TurnKeyLookupError, TurnKeyNo
 import { ProviderHost } from "../../provider/providerHost";
 import { ACCOUNT_ID, CANARY_TOKEN, KEY_ID, OTHER_KEY_ID } from "../support/ids";
 import { installPacked } from "../support/packed";
+import { until } from "../support/until";
 import { ProviderProcess, serializeProvider } from "../support/providerProcess";
 
 const SEEDED = { accountId: ACCOUNT_ID, uid: KEY_ID, name: "production-realtime-app", created: "2024-05-01T10:00:00Z", modified: "2024-05-02T11:00:00Z" };
@@ -202,8 +203,8 @@ describe("the provider through the real dynamic-provider gRPC server", () => {
     emulator.addFaults([{ path: `/accounts/${ACCOUNT_ID}/calls/turn_keys/${fresh}`, steps: [{ status: 503, body: "busy", headers: { "retry-after-ms": "10" } }] }]);
     const result = await provider.read(fresh, { accountId: ACCOUNT_ID, keyId: fresh, __provider: installedText });
     expect(result.props.name).toBe("retried");
-    await new Promise((r) => setTimeout(r, 200));
-    expect(provider.logs.some((l) => l.includes("retrying GET") && l.includes("HTTP 503") && l.includes(fresh))).toBe(true);
+    // The log line travels to the engine on its own RPC: wait for it to arrive.
+    await until(() => provider.logs.some((l) => l.includes("retrying GET") && l.includes("HTTP 503") && l.includes(fresh)), "the retry line reaches the engine's log");
     expect([...provider.logs, provider.output.text].join("\n")).not.toContain(CANARY_TOKEN);
   });
 });

@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../emulator";
 import { CloudflareConnectionError, TurnKeyInputError, createTurnKeyClient } from "../../provider/lookupClient";
-import { proxyFor } from "../../provider/proxy";
+import { PROXY_ENV, proxyFor } from "../../provider/proxy";
 import { ACCOUNT_ID, CANARY_TOKEN, KEY_ID } from "../support/ids";
 import { type PrivateCa, type RecordingProxy, type TlsFront, closedPort, makePrivateCa, startRecordingProxy, startTlsFront } from "../support/network";
 import { REPO } from "../support/packed";
@@ -48,10 +48,25 @@ function targetOf(url: string): string {
   return new URL(url).host;
 }
 
-describe("which proxy the environment names (as undici's EnvHttpProxyAgent reads it)", () => {
+/**
+ * Fails if a request that reached the API carried the proxy's credentials:
+ * a `Proxy-Authorization` header at all, or the password in any encoding
+ * (plain, percent-encoded, or inside Basic credentials' base64).
+ */
+function expectNoProxyCredentialsAtTheApi(user: string, password: string): void {
+  expect(emulator.requests.length).toBeGreaterThan(0);
+  const encodings = [password, encodeURIComponent(password), Buffer.from(`${user}:${password}`).toString("base64"), Buffer.from(password).toString("base64")];
+  for (const request of emulator.requests) {
+    expect(Object.keys(request.headers).map((h) => h.toLowerCase())).not.toContain("proxy-authorization");
+    for (const encoded of encodings) expect(JSON.stringify(request)).not.toContain(encoded);
+  }
+}
+
+describe("which proxy the environment names, as undici's EnvHttpProxyAgent reads it", () => {
   const https = new URL("https://api.cloudflare.com/client/v4");
   const http = new URL("http://127.0.0.1:8787/client/v4");
-  it.each([
+  // Each row: the origin, the proxy variables (p:1 and q:2 stand for two proxies), the variable our reading picks.
+  const rows: [string, URL, Record<string, string>, string | undefined][] = [
     ["HTTPS_PROXY for https", https, { HTTPS_PROXY: "http://p:1" }, "HTTPS_PROXY"],
     ["https_proxy before HTTPS_PROXY", https, { https_proxy: "http://p:1", HTTPS_PROXY: "http://q:2" }, "https_proxy"],
     ["the http proxy serves https when no https one is set", https, { HTTP_PROXY: "http://p:1" }, "HTTP_PROXY"],
@@ -66,8 +81,48 @@ describe("which proxy the environment names (as undici's EnvHttpProxyAgent reads
     ["with its port", http, { HTTP_PROXY: "http://p:1", NO_PROXY: "127.0.0.1:8787" }, undefined],
     ["* turns the proxy off", https, { HTTPS_PROXY: "http://p:1", NO_PROXY: "*" }, undefined],
     ["nothing set: direct", https, {}, undefined],
-  ])("%s", (_title, url, env, variable) => {
+  ];
+  it.each(rows)("%s", (_title, url, env, variable) => {
     expect(proxyFor(url, env)?.variable).toBe(variable);
+  });
+
+  describe("each row through undici's own EnvHttpProxyAgent takes the route ours takes", () => {
+    let p: RecordingProxy;
+    let q: RecordingProxy;
+    let closed: number;
+    beforeAll(async () => {
+      [p, q, closed] = await Promise.all([startRecordingProxy(), startRecordingProxy(), closedPort()]);
+    });
+    afterAll(async () => {
+      await Promise.all([p?.close(), q?.close()]);
+    });
+
+    it.each(rows)("%s", async (_title, url, table, variable) => {
+      // The two stand-ins become two real recording proxies; the http origin, a port where nothing listens.
+      const real = (v: string) => v.replace("http://p:1", p.url).replace("http://q:2", q.url).replaceAll("8787", String(closed));
+      const env = Object.fromEntries(Object.entries(table).map(([k, v]) => [k, real(v)]));
+      const origin = new URL(real(url.href));
+      const saved = Object.fromEntries(PROXY_ENV.map((k) => [k, process.env[k]]));
+      for (const k of PROXY_ENV) delete process.env[k];
+      Object.assign(process.env, env);
+      p.connects.length = 0;
+      q.connects.length = 0;
+      const { EnvHttpProxyAgent, request } = await import("undici");
+      const agent = new EnvHttpProxyAgent({ connect: { timeout: 5_000 } });
+      try {
+        await request(origin, { dispatcher: agent, headersTimeout: 5_000 }).catch(() => undefined);
+      } finally {
+        await agent.close();
+        for (const k of PROXY_ENV) delete process.env[k];
+        for (const [k, v] of Object.entries(saved)) if (v !== undefined) process.env[k] = v;
+      }
+      // undici's route: the proxy that saw the CONNECT, or none (direct).
+      const undiciRoute = p.connects.length > 0 ? p.url : q.connects.length > 0 ? q.url : undefined;
+      expect(p.connects.length + q.connects.length).toBeLessThanOrEqual(1);
+      const ours = proxyFor(origin, env);
+      expect(ours ? `http://${ours.address}` : undefined).toBe(undiciRoute);
+      expect(ours?.variable).toBe(variable);
+    });
   });
 
   it("names the proxy by host and port, and keeps its credentials as secrets", () => {
@@ -191,8 +246,10 @@ describe("the plain client's own agent behind a proxy", () => {
       // The proxy did get them, as Basic credentials.
       expect(guarded.connects[0]!.proxyAuthorization).toBe(`Basic ${Buffer.from(`user:${PROXY_PASSWORD}`).toString("base64")}`);
 
+      emulator.reset();
       const { key } = await lookupWith({ HTTP_PROXY: `http://user:right-password@127.0.0.1:${guarded.port}` });
       expect(key!.uid).toBe(KEY_ID);
+      expectNoProxyCredentialsAtTheApi("user", "right-password");
     } finally {
       await guarded.close();
     }
@@ -240,11 +297,12 @@ describe("the plain client behind a proxy, to an https base URL (process environ
 
   it("a proxy URL with credentials sends them to the proxy only, and an error never shows them", async () => {
     proxy.connects.length = 0;
+    emulator.reset();
     const result = await lookupInChild({ HTTPS_PROXY: `http://user:${PROXY_PASSWORD}@127.0.0.1:${proxy.port}` });
     expect(result.key?.name).toBe(SEEDED.name);
     expect(proxy.connects[0]!.proxyAuthorization).toBe(`Basic ${Buffer.from(`user:${PROXY_PASSWORD}`).toString("base64")}`);
-    // The API never sees the proxy's credentials.
-    expect(JSON.stringify(emulator.requests)).not.toContain(PROXY_PASSWORD);
+    // The API never sees the proxy's credentials, through the tunnel or otherwise.
+    expectNoProxyCredentialsAtTheApi("user", PROXY_PASSWORD);
     const port = await closedPort();
     const failed = await lookupInChild({ HTTPS_PROXY: `http://user:${PROXY_PASSWORD}@127.0.0.1:${port}` });
     expect(failed.error?.name).toBe("CloudflareConnectionError");

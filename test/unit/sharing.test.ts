@@ -14,6 +14,7 @@ import {
   getTurnKey,
 } from "../../provider/lookupClient";
 import { ACCOUNT_ID, CANARY_TOKEN, KEY_ID } from "../support/ids";
+import { until } from "../support/until";
 
 const KEY_PATH = `/accounts/${ACCOUNT_ID}/calls/turn_keys/${KEY_ID}`;
 const LIST_PATH = `/accounts/${ACCOUNT_ID}/calls/turn_keys`;
@@ -75,8 +76,14 @@ describe("callers sharing one slow request keep their own deadline", () => {
     const outcomes = await Promise.all([200, 250].map((timeoutMs) => settle(client.getTurnKey({ accountId: ACCOUNT_ID, keyId: KEY_ID }, { timeoutMs }), started)));
     for (const o of outcomes) expect(o.error).toBeInstanceOf(CloudflareTimeoutError);
     expect(Math.max(...outcomes.map((o) => o.ms))).toBeLessThan(700);
+    expect(emulator.requests).toHaveLength(1);
     emulator.setConditions({});
+    const later = Date.now();
     await expect(client.getTurnKey({ accountId: ACCOUNT_ID, keyId: KEY_ID })).resolves.toMatchObject({ name: "shared-key" });
+    // A request of its own, answered at once: it did not join the abandoned one, still held up by its 1 s of latency.
+    expect(emulator.requests).toHaveLength(2);
+    expect(emulator.requests[1]!.status).toBe(200);
+    expect(Date.now() - later).toBeLessThan(700);
   });
 
   it("a caller's signal stops that caller only; the request goes on for the other", async () => {
@@ -85,7 +92,9 @@ describe("callers sharing one slow request keep their own deadline", () => {
     const started = Date.now();
     const aborted = settle(client.getTurnKey({ accountId: ACCOUNT_ID, keyId: KEY_ID }, { signal: controller.signal }), started);
     const other = settle(client.getTurnKey({ accountId: ACCOUNT_ID, keyId: KEY_ID }), started);
-    setTimeout(() => controller.abort(), 100);
+    // Abort once the shared request is at the server.
+    await until(() => emulator.requests.length === 1, "the shared request reaches the emulator");
+    controller.abort();
     const [a, b] = await Promise.all([aborted, other]);
     expect(a.error).toBeInstanceOf(TurnKeyLookupAbortedError);
     expect(a.ms).toBeLessThan(400);
@@ -130,7 +139,9 @@ describe("a lookup batched into a list keeps its total deadline", () => {
     const outcomes = await Promise.all(SIX_KEYS.map((keyId) => settle(cached.getTurnKey({ accountId: ACCOUNT_ID, keyId }, { timeoutMs: 1_500 }), started)));
     await cached.close();
     for (const o of outcomes) {
-      expect(o.error).toBeDefined();
+      // The deadline, or the last 503 when no further wait fits in it: either way the server's failure is named.
+      expect(o.error).toBeInstanceOf(CloudflareApiError);
+      expect(o.error!.message).toMatch(/HTTP 503/);
       expect(o.ms).toBeLessThan(1_500 + 250);
     }
     // The list went first, for all six.
@@ -189,15 +200,16 @@ describe("a lookup batched into a list keeps its total deadline", () => {
 describe("the default client of scripts", () => {
   it("closeDefaultTurnKeyClient closes its connections; a later call starts a new client", async () => {
     const sockets = () => process.getActiveResourcesInfo().filter((k) => k === "TCPSocketWrap").length;
-    // Earlier tests of this file used the default client too.
+    // Earlier tests of this file used the default client too, and closed their own: start from no socket at all.
     await closeDefaultTurnKeyClient();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await until(() => sockets() === 0, "earlier tests' sockets are closed");
     const before = sockets();
     const settings = { apiToken: CANARY_TOKEN, baseUrl: emulator.url, env: {} };
     await getTurnKey({ accountId: ACCOUNT_ID, keyId: KEY_ID }, settings);
     expect(sockets()).toBeGreaterThan(before);
     await closeDefaultTurnKeyClient();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The client's own socket is gone once the close has run its course (the emulator's side closes after it).
+    await until(() => sockets() <= before, "the default client's sockets are closed");
     expect(sockets()).toBe(before);
     await expect(getTurnKey({ accountId: ACCOUNT_ID, keyId: KEY_ID }, settings)).resolves.toMatchObject({ name: "shared-key" });
     await closeDefaultTurnKeyClient();
