@@ -59,7 +59,7 @@ export interface LookupTurnKeysOutputArgs {
   accountId?: pulumi.Input<string | undefined>;
 }
 
-/** What {@link lookupTurnKeys} returns: the account and its keys, in the API's order. */
+/** What {@link lookupTurnKeys} returns, and what a `TurnKeys` resource outputs: the account and its keys, in the API's order. */
 export interface LookupTurnKeysResult {
   readonly accountId: string;
   readonly keys: ListedTurnKey[];

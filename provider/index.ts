@@ -13,7 +13,6 @@
 export * from "./clientApi";
 export { TurnKeyLookup, type TurnKeyLookupArgs } from "./turnKeyLookup";
 export { TurnKeys, type TurnKeysArgs } from "./turnKeys";
-export type { TurnKeysOutputs } from "./providerHost";
 export {
   lookupTurnKey,
   lookupTurnKeyOutput,

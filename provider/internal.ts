@@ -4,5 +4,5 @@
  * not a public API, and free to change in any release.
  * @packageDocumentation
  */
-export { ProviderHost, providerHost, type TurnKeyLookupInputs, type TurnKeyLookupOutputs, type TurnKeysInputs, type TurnKeysOutputs } from "./providerHost";
+export { ProviderHost, providerHost, type TurnKeyLookupInputs, type TurnKeyLookupOutputs, type TurnKeysInputs } from "./providerHost";
 export { turnKeyProvider, turnKeysProvider } from "./dynamicProvider";

@@ -1,17 +1,17 @@
 /**
- * Request limits shared by every lookup of one client: a concurrency cap, a
- * client-side request budget (a token bucket sized from Cloudflare's 1,200
- * requests per five minutes per user), and a shared pause that a 429 sets so
- * that every waiting lookup backs off together.
+ * Request limits: a concurrency cap per client, and a request budget per
+ * Cloudflare user (a token bucket sized from Cloudflare's 1,200 requests per
+ * five minutes per user) with a shared pause that a 429 sets, so that every
+ * waiting lookup of that user backs off together.
  */
 
 import type { Cancellation } from "./cancellation";
-import { TurnKeyInputError } from "./errors";
 import { LIMIT_SETTINGS, defaultOf, setting, wholeNumber } from "./settings";
+import { TurnKeyInputError } from "./errors";
 
 /** Tunable limits of a client's requests. */
 export interface RequestLimits {
-  /** Most requests in flight at once in this process. Default 16. */
+  /** Most requests of one client in flight at once. Default 16. */
   maxConcurrency: number;
   /** Requests the budget refills per `intervalMs`. Default 1,200. */
   requestsPerInterval: number;
@@ -27,30 +27,74 @@ export const DEFAULT_REQUEST_LIMITS: Readonly<RequestLimits> = Object.freeze(
 );
 
 /** A slot handed out by {@link RequestLimiter.acquire}; call `release` once the request is done. */
-export interface Slot {
+interface Slot {
   release(): void;
 }
 
-/** Concurrency cap, token bucket and shared pause. One per client. */
+/** One Cloudflare user's request budget: what is left of it, and until when a 429 paused it. */
+class Budget {
+  private tokens: number;
+  private refilledAt = Date.now();
+  pausedUntil = 0;
+
+  constructor(burst: number) {
+    this.tokens = burst;
+  }
+
+  /** Refills at `limits`' rate, up to its burst, and says how long until a request may go (0: now). */
+  waitMs(limits: RequestLimits, now: number): number {
+    const rate = limits.requestsPerInterval / limits.intervalMs;
+    this.tokens = Math.min(limits.burst, this.tokens + (now - this.refilledAt) * rate);
+    this.refilledAt = now;
+    return Math.max(this.pausedUntil - now, this.tokens >= 1 ? 0 : Math.ceil((1 - this.tokens) / rate), 0);
+  }
+
+  take(): void {
+    this.tokens--;
+  }
+}
+
+/**
+ * Every Cloudflare user's budget in this process, by connection id (a hash
+ * of the API's origin and the credential: no secret, no result). Cloudflare
+ * counts requests per user, across every tool, so every client of the
+ * process with that credential (each program run's, the default client,
+ * a script's own) spends from one budget; different credentials never share.
+ * Process-wide on purpose, as the budget it mirrors is.
+ */
+const BUDGETS = new Map<string, Budget>();
+/** Distinct users' budgets kept; past it, the oldest is forgotten (and starts afresh if used again). */
+const MAX_BUDGETS = 1_000;
+
+function budgetOf(user: string, limits: RequestLimits): Budget {
+  let budget = BUDGETS.get(user);
+  if (!budget) {
+    if (BUDGETS.size >= MAX_BUDGETS) BUDGETS.delete(BUDGETS.keys().next().value!);
+    BUDGETS.set(user, (budget = new Budget(limits.burst)));
+  }
+  return budget;
+}
+
+/** A request waiting for its slot: the user whose budget it spends, and how to grant it. */
+interface Waiter {
+  readonly budget: Budget;
+  readonly grant: () => void;
+}
+
+/** A client's concurrency cap, over the budgets of the users it sends for. One per client. */
 export class RequestLimiter {
   private limits: RequestLimits;
   private active = 0;
-  private tokens: number;
-  private refilledAt = Date.now();
-  private pausedUntil = 0;
-  private readonly waiters: (() => void)[] = [];
+  private readonly waiters: Waiter[] = [];
   private timer: NodeJS.Timeout | undefined;
 
   constructor(limits: RequestLimits = { ...DEFAULT_REQUEST_LIMITS }) {
     this.limits = limits;
-    this.tokens = limits.burst;
   }
 
-  /** Replaces the limits; the budget restarts full. */
+  /** Replaces the limits; the users' budgets keep what they have left, within the new burst. */
   configure(limits: RequestLimits): void {
     this.limits = limits;
-    this.tokens = limits.burst;
-    this.refilledAt = Date.now();
     this.pump();
   }
 
@@ -59,65 +103,71 @@ export class RequestLimiter {
     return this.limits;
   }
 
-  /** Makes every lookup that has not yet sent wait until `ms` from now (a 429's advice). */
-  pauseFor(ms: number): void {
-    this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms);
+  /** Makes every lookup of `user` that has not yet sent wait until `ms` from now (a 429's advice), in every client. */
+  pauseFor(user: string, ms: number): void {
+    const budget = budgetOf(user, this.limits);
+    budget.pausedUntil = Math.max(budget.pausedUntil, Date.now() + ms);
   }
 
   /**
-   * Waits for a concurrency slot and a budget token, then takes both.
-   * A `retry` goes to the front of the queue: a lookup that has already
-   * waited out a failure is not sent behind every lookup that arrived since.
-   * Rejects with the cancellation's reason if `cancel` fires first.
+   * Waits for a concurrency slot and a token of `user`'s budget, then takes
+   * both. A `retry` goes to the front of the queue: a lookup that has
+   * already waited out a failure is not sent behind every lookup that
+   * arrived since. Rejects with the cancellation's reason if `cancel` fires first.
    */
-  acquire(cancel?: Cancellation, retry = false): Promise<Slot> {
+  acquire(user: string, cancel?: Cancellation, retry = false): Promise<Slot> {
     if (cancel?.cancelled) return Promise.reject(cancel.reason);
+    const budget = budgetOf(user, this.limits);
     return new Promise<Slot>((resolve, reject) => {
-      const grant = () => {
-        stop?.();
-        this.active++;
-        this.tokens--;
-        let released = false;
-        resolve({
-          release: () => {
-            if (released) return;
-            released = true;
-            this.active--;
-            this.pump();
-          },
-        });
+      const waiter: Waiter = {
+        budget,
+        grant: () => {
+          stop?.();
+          this.active++;
+          budget.take();
+          let released = false;
+          resolve({
+            release: () => {
+              if (released) return;
+              released = true;
+              this.active--;
+              this.pump();
+            },
+          });
+        },
       };
       const stop = cancel?.onCancel((reason) => {
-        const i = this.waiters.indexOf(grant);
+        const i = this.waiters.indexOf(waiter);
         if (i >= 0) this.waiters.splice(i, 1);
         reject(reason);
       });
-      if (retry) this.waiters.unshift(grant);
-      else this.waiters.push(grant);
+      if (retry) this.waiters.unshift(waiter);
+      else this.waiters.push(waiter);
       this.pump();
     });
   }
 
-  private refill(now: number): void {
-    const rate = this.limits.requestsPerInterval / this.limits.intervalMs;
-    this.tokens = Math.min(this.limits.burst, this.tokens + (now - this.refilledAt) * rate);
-    this.refilledAt = now;
-  }
-
-  /** Grants what can be granted now and sets a timer for the rest. */
+  /** Grants what can be granted now, in order (a user out of budget does not hold up another), and sets a timer for the rest. */
   private pump(): void {
     const now = Date.now();
-    this.refill(now);
-    while (this.waiters.length > 0 && this.active < this.limits.maxConcurrency && this.tokens >= 1 && now >= this.pausedUntil) {
-      this.waiters.shift()!();
+    let wait = Infinity;
+    for (let i = 0; i < this.waiters.length && this.active < this.limits.maxConcurrency; ) {
+      const waiter = this.waiters[i]!;
+      const ms = waiter.budget.waitMs(this.limits, now);
+      if (ms === 0) {
+        this.waiters.splice(i, 1);
+        waiter.grant();
+      } else {
+        wait = Math.min(wait, ms);
+        i++;
+      }
     }
-    if (this.waiters.length === 0 || this.timer || this.active >= this.limits.maxConcurrency) return;
-    const rate = this.limits.requestsPerInterval / this.limits.intervalMs;
-    const wait = Math.max(this.pausedUntil - now, this.tokens >= 1 ? 0 : Math.ceil((1 - this.tokens) / rate), 1);
+    // Another client of the same user may spend the budget meanwhile: the timer only says when to look again.
+    if (wait === Infinity || this.timer || this.active >= this.limits.maxConcurrency) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.pump();
-    }, wait);
+    }, Math.max(wait, 1));
   }
 }
 

@@ -9,7 +9,8 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { createTurnKeyClient } from "./client";
-import { type ListedTurnKey, type TurnKey, type TurnKeyClient, listedTurnKeys } from "./types";
+import type { LookupTurnKeysResult } from "./functions";
+import { type TurnKey, type TurnKeyClient, listedTurnKeys } from "./types";
 import { TurnKeyInputError, TurnKeyLookupError } from "./errors";
 import { engineDebugLogger } from "./engineLog";
 import { nameOfResourceId } from "./ids";
@@ -32,11 +33,6 @@ export interface TurnKeysInputs {
   accountId?: string;
 }
 
-/** Outputs of a `TurnKeys` list lookup. */
-export interface TurnKeysOutputs {
-  accountId: string;
-  keys: ListedTurnKey[];
-}
 
 /**
  * What one provider process serves: the client built from the stack config.
@@ -100,7 +96,7 @@ export class ProviderHost {
   }
 
   /** Reads an account's whole list. */
-  readKeys(id: string, props: TurnKeysInputs): Promise<dynamic.ReadResult<Partial<TurnKeysOutputs>>> {
+  readKeys(id: string, props: TurnKeysInputs): Promise<dynamic.ReadResult<Partial<LookupTurnKeysResult>>> {
     return this.quiet.run(() => this.readKeyList(id, props), this.hints);
   }
 
@@ -126,7 +122,7 @@ export class ProviderHost {
     return { id: key.keyId, props: { ...key } };
   }
 
-  private async readKeyList(id: string, props: TurnKeysInputs): Promise<dynamic.ReadResult<Partial<TurnKeysOutputs>>> {
+  private async readKeyList(id: string, props: TurnKeysInputs): Promise<dynamic.ReadResult<Partial<LookupTurnKeysResult>>> {
     if (isUnknown(props.accountId)) return { id, props: {} };
     const keys = await this.theClient().listTurnKeys({ accountId: props.accountId });
     return { id, props: { accountId: props.accountId, keys: listedTurnKeys(keys) } };

@@ -89,7 +89,7 @@ export class Transport {
   private async request<T>(flight: Flight<unknown>, route: Route, target: Target<T>): Promise<T> {
     const { connection } = route;
     for (let attempt = 1; ; attempt++) {
-      const slot = await this.limiter.acquire(flight.cancel, attempt > 1);
+      const slot = await this.limiter.acquire(connection.id, flight.cancel, attempt > 1);
       flight.begin();
       let outcome: Interpretation<T>;
       let failure: AttemptFailure;
@@ -108,8 +108,8 @@ export class Transport {
       const maxRetries = flight.afterFailure(attempt, outcome.error);
       const decision = decideRetry(failure, { attempt, maxRetries, msLeft: flight.msLeft() });
       if (!decision.retry) throw outcome.error;
-      // Rate limits are per user: every call of the client waits it out together.
-      if (outcome.error.status === 429) this.limiter.pauseFor(decision.waitMs);
+      // Rate limits are per user: every call of that user, in every client, waits it out together.
+      if (outcome.error.status === 429) this.limiter.pauseFor(connection.id, decision.waitMs);
       flight.log(`retrying GET ${target.path} in ${decision.waitMs} ms (attempt ${attempt + 1} of ${maxRetries + 1}): ${reasonOf(outcome.error)}`);
       await sleep(decision.waitMs, flight.cancel);
     }
