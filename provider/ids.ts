@@ -97,3 +97,6 @@ export function byNameResourceId(name: string): string {
 export function nameOfResourceId(id: string): string | undefined {
   return id.startsWith(BY_NAME_ID_PREFIX) ? id.slice(BY_NAME_ID_PREFIX.length) : undefined;
 }
+
+/** The resource id every `TurnKeys` read is registered under; the account is an input. */
+export const TURN_KEYS_ID = "turn_keys";

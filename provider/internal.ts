@@ -5,4 +5,4 @@
  * @packageDocumentation
  */
 export { ProviderHost, providerHost, type TurnKeyLookupInputs, type TurnKeyLookupOutputs, type TurnKeysInputs } from "./providerHost";
-export { turnKeyProvider, turnKeysProvider } from "./dynamicProvider";
+export { lookupProvider } from "./dynamicProvider";

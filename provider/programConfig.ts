@@ -9,7 +9,7 @@ import { createTurnKeyClient } from "./client";
 import type { TurnKeyClient } from "./types";
 import { TurnKeyInputError, TurnKeyLookupError } from "./errors";
 import { limitsFromConfig } from "./limits";
-import { isConfigSecret, runStore } from "./sdkInternals";
+import { isConfigSecret, markAsRunError, runStore } from "./sdkInternals";
 import {
   type ConfigKeyHints,
   LIMIT_SETTINGS,
@@ -151,7 +151,7 @@ export function withProgramClient<T>(use: (client: TurnKeyClient) => Promise<T>)
  */
 export function asExpectedFailure<E>(err: E): E {
   if (TurnKeyLookupError.isInstance(err)) {
-    Object.defineProperty(err, "__pulumiRunError", { value: true });
+    markAsRunError(err);
     // The runner still formats `stack` for its trace span, lazily, through the
     // program's source maps, which for a trace through the SDK's own files is
     // slow; an expected failure's trace says nothing anyway.

@@ -13,7 +13,7 @@ import type { LookupTurnKeysResult } from "./functions";
 import { type TurnKey, type TurnKeyClient, listedTurnKeys } from "./types";
 import { TurnKeyInputError, TurnKeyLookupError } from "./errors";
 import { engineDebugLogger } from "./engineLog";
-import { nameOfResourceId } from "./ids";
+import { TURN_KEYS_ID, nameOfResourceId } from "./ids";
 import { type RequestLimits, limitsFromConfig } from "./limits";
 import { providerConfigKeys } from "./sdkInternals";
 import { type ConfigKeyHints, configKeyHints, connectionFromConfig, withConfigHints } from "./settings";
@@ -88,6 +88,22 @@ export class ProviderHost {
   private theClient(): TurnKeyClient {
     if (this.misconfigured !== undefined) throw this.misconfigured;
     return (this.client ??= createTurnKeyClient({ cache: true, logger: engineDebugLogger() }));
+  }
+
+  /**
+   * One call of the serialized provider, which forwards every method here
+   * with its arguments: `configure(req)`, `read(id, props)` (a list's read
+   * under the id `turn_keys`, a key's under its id or `name:<name>`), or
+   * `create(inputs)`.
+   */
+  serve(args: readonly unknown[]): Promise<unknown> {
+    const [first, second] = args;
+    if (args.length >= 2) {
+      const id = String(first);
+      return id === TURN_KEYS_ID ? this.readKeys(id, second as TurnKeysInputs) : this.readKey(id, second as TurnKeyLookupInputs);
+    }
+    if (isConfigureRequest(first)) return this.configure(first);
+    return this.refuseCreate();
   }
 
   /** Reads one key, by id or by name; the engine calls this in preview, update and refresh. */
@@ -176,6 +192,11 @@ class QuietFailures {
       else this.pending.delete(line!);
     };
   }
+}
+
+function isConfigureRequest(value: unknown): value is dynamic.ConfigureRequest {
+  const config = typeof value === "object" && value !== null ? (value as { config?: { get?: unknown } }).config : undefined;
+  return typeof config?.get === "function";
 }
 
 /** `true` for an input the engine has not resolved yet: missing, or the unknown marker. */

@@ -40,6 +40,16 @@ export function providerConfigKeys(config: dynamic.Config): string[] {
   return typeof raw === "object" && raw !== null ? Object.keys(raw) : [];
 }
 
+/**
+ * Marks `err` as the program runner's own kind of expected failure, as
+ * `pulumi.RunError` is: the runner then prints its message alone, without a
+ * stack trace. The runner recognizes a RunError by this property, which
+ * `RunError.isInstance` reads.
+ */
+export function markAsRunError(err: object): void {
+  Object.defineProperty(err, "__pulumiRunError", { value: true });
+}
+
 /** The resources an Output depends on, as the SDK tracks them (its `allResources`). */
 export async function resourcesOf(output: pulumi.Output<unknown>): Promise<pulumi.Resource[]> {
   const all = (output as unknown as { allResources?: () => Promise<Set<pulumi.Resource>> }).allResources;

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { checkDependsOn, dependencyGate } from "./dependencies";
-import { turnKeyProvider } from "./dynamicProvider";
+import { lookupProvider } from "./dynamicProvider";
 import { TurnKeyInputError } from "./errors";
 import { type IdField, byNameResourceId, validateId, validateName } from "./ids";
 import { asExpectedFailure, checkedFor, warnAboutConfig } from "./programConfig";
@@ -76,7 +76,7 @@ export class TurnKeyLookup extends pulumi.dynamic.Resource {
     const keyName = byName ? checkedName(name, args.name) : undefined;
     const id = readId(`TurnKeyLookup ${name}`, byName ? pulumi.output(keyName!).apply(byNameResourceId) : keyId!, opts);
     const props = { accountId, keyId, name: keyName, uid: undefined, created: undefined, modified: undefined };
-    super(turnKeyProvider, name, props, { ...opts, id }, "cloudflare", "TurnKeyLookup");
+    super(lookupProvider, name, props, { ...opts, id }, "cloudflare", "TurnKeyLookup");
   }
 }
 

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { turnKeysProvider } from "./dynamicProvider";
+import { lookupProvider } from "./dynamicProvider";
+import { TURN_KEYS_ID } from "./ids";
 import type { ListedTurnKey } from "./types";
 import { warnAboutConfig } from "./programConfig";
 import { checkedAccountId, readId } from "./turnKeyLookup";
@@ -9,9 +10,6 @@ export interface TurnKeysArgs {
   /** The account id (32 lowercase hex characters). Defaults to `CLOUDFLARE_ACCOUNT_ID` from the program's environment. */
   accountId?: pulumi.Input<string>;
 }
-
-/** The resource id every `TurnKeys` read is registered under; the account is an input. */
-const TURN_KEYS_ID = "turn_keys";
 
 /**
  * Every TURN key of an account, in the API's order: a read like
@@ -37,6 +35,6 @@ export class TurnKeys extends pulumi.dynamic.Resource {
   constructor(name: string, args: TurnKeysArgs = {}, opts?: pulumi.CustomResourceOptions) {
     const accountId = checkedAccountId("TurnKeys", name, args.accountId);
     warnAboutConfig();
-    super(turnKeysProvider, name, { accountId, keys: undefined }, { ...opts, id: readId(`TurnKeys ${name}`, TURN_KEYS_ID, opts) }, "cloudflare", "TurnKeys");
+    super(lookupProvider, name, { accountId, keys: undefined }, { ...opts, id: readId(`TurnKeys ${name}`, TURN_KEYS_ID, opts) }, "cloudflare", "TurnKeys");
   }
 }
