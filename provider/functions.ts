@@ -8,11 +8,10 @@
  * by-name and list call.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { type ListedTurnKey, type TurnKey, listedTurnKeys } from "./types";
+import { type ListedTurnKey, type TurnKey, type TurnKeyClient, listedTurnKeys } from "./types";
 import { validateId, validateName } from "./ids";
 import { type DependsOn, checkDependsOn, dependencyGate } from "./dependencies";
 import { checkProgramSettings, checkedFor, forProgram, warnAboutConfig, withProgramClient } from "./programConfig";
-import type { TurnKeyClient } from "./types";
 import { accountIdFromEnv, wholeNumber } from "./settings";
 
 /** Arguments of {@link lookupTurnKey}. */
@@ -66,10 +65,9 @@ export interface LookupTurnKeysResult {
 }
 
 /**
- * Runs one lookup of the program run: warns once about the stack config,
- * and lets expected failures print as their message alone. `_opts` is
- * accepted as Pulumi's functions accept it; nothing here needs a provider
- * or a parent.
+ * Runs one lookup of the program run, and lets expected failures print as
+ * their message alone. `_opts` is accepted as Pulumi's functions accept it;
+ * nothing here needs a provider or a parent.
  */
 async function run<T>(fn: string, lookup: () => Promise<T>, _opts: pulumi.InvokeOptions | undefined): Promise<T> {
   try {

@@ -33,7 +33,6 @@ export interface TurnKeysInputs {
   accountId?: string;
 }
 
-
 /**
  * What one provider process serves: the client built from the stack config.
  * Every lookup of the process shares it, so a preview that reads a key 50
@@ -64,8 +63,8 @@ export class ProviderHost {
     try {
       const limits = limitsFromConfig(get);
       const settings = connectionFromConfig(get);
-      // Each kind of lookup has its own serialized provider, and the engine
-      // configures each: the same configuration keeps the one client and its cache.
+      // The engine configures each distinct serialized provider text (two
+      // package copies make two): the same configuration keeps the one client and its cache.
       fingerprint = JSON.stringify([settings, limits]);
       this.misconfigured = undefined;
       if (this.client && fingerprint === this.configured) return;
@@ -194,6 +193,7 @@ class QuietFailures {
   }
 }
 
+/** Whether a call's one argument is `configure`'s request (its `config` has `get`), not `create`'s inputs. */
 function isConfigureRequest(value: unknown): value is dynamic.ConfigureRequest {
   const config = typeof value === "object" && value !== null ? (value as { config?: { get?: unknown } }).config : undefined;
   return typeof config?.get === "function";

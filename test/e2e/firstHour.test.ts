@@ -188,6 +188,35 @@ describe.skipIf(!cliDir)("a new user's first hour", () => {
       expectReadable(r);
     }, E2E_TIMEOUT);
 
+    it("config typos that leave the lookup working get one warning each, naming the key and never its value", async () => {
+      const value = "typo-value-4f2a9c";
+      await ws.initStack("typos", { ...base(), "turnKeyLookup:maxConcurency": "3", "turnKeyLookup:timeout": value }, { "cloudflare:apiToken": REAL_LOOKING_TOKEN });
+      const r = await ws.run(["preview"]);
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      expect(r.stdout).toContain(SEEDED.name);
+      const nearMiss = "turnKeyLookup:maxConcurency is set, but turnKeyLookup:maxConcurrency is not: did you mean turnKeyLookup:maxConcurrency?";
+      const unknown = "turnKeyLookup:timeout is not a setting of pulumi-cloudflare-turn-lookup and is ignored; the turnKeyLookup: keys are turnKeyLookup:maxConcurrency,";
+      for (const warning of [nearMiss, unknown]) {
+        expect(occurrences(r, warning)).toBeGreaterThanOrEqual(1);
+        expect(occurrences(r, warning)).toBeLessThanOrEqual(2);
+      }
+      expect(r.stdout + r.stderr).not.toContain(value);
+      expectReadable(r);
+    }, E2E_TIMEOUT);
+
+    it("a base URL under a near-miss key: the lookup goes to Cloudflare's API, and the warning says why", async () => {
+      const { "cloudflare:baseUrl": url, ...rest } = base();
+      await ws.initStack("base-url-typo", { ...rest, form: "function", "cloudflare:baseURL": url }, { "cloudflare:apiToken": REAL_LOOKING_TOKEN });
+      const r = await ws.run(["preview"]);
+      expect(r.code).not.toBe(0);
+      const warning = "cloudflare:baseURL is set, but cloudflare:baseUrl is not: did you mean cloudflare:baseUrl?";
+      expect(occurrences(r, warning)).toBeGreaterThanOrEqual(1);
+      expect(occurrences(r, warning)).toBeLessThanOrEqual(2);
+      expect(r.stdout + r.stderr).toContain("Could not reach the Cloudflare API at https://api.cloudflare.com");
+      expect(r.stdout + r.stderr).not.toContain(REAL_LOOKING_TOKEN);
+      expectReadable(r);
+    }, E2E_TIMEOUT);
+
     it.each(settingMistakes)("$label, in pulumi up too", async ({ label, env, message, never }) => {
       await ws.ok(["stack", "select", label.replace(/\W+/g, "-")]);
       const r = await ws.run(["up", "--yes"], { env });

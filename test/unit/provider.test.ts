@@ -231,6 +231,7 @@ describe("expected failures through the real dynamic-provider gRPC server print 
       expect((err as Error).message).toContain(`pulumi-cloudflare-turn-lookup is not installed where the dynamic provider runs (${fs.realpathSync(dir)})`);
       expect((err as Error).message).toContain("projectSettings.main");
     }
+    // Absence cannot be waited for: give the process's stderr, a pipe of its own, a moment to arrive.
     await new Promise((r) => setTimeout(r, 100));
     expect(provider.output.text).not.toContain("not installed");
     expect(provider.output.text).not.toMatch(/^\s+at /m);
