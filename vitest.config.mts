@@ -4,7 +4,8 @@ import { defineConfig } from "vitest/config";
 
 // Program tests import the package as users write it; in this repository
 // those imports are the sources next to them, mapped once in tsconfig.json.
-const { paths } = (JSON.parse(fs.readFileSync(path.join(__dirname, "tsconfig.json"), "utf8")) as { compilerOptions: { paths: Record<string, string[]> } }).compilerOptions;
+const { paths } = (JSON.parse(fs.readFileSync(path.join(__dirname, "tsconfig.json"), "utf8")) as { compilerOptions: { paths: Record<string, string[]> } })
+  .compilerOptions;
 const alias = Object.entries(paths).map(([name, [target]]) => ({ find: new RegExp(`^${name}$`), replacement: path.resolve(__dirname, target!) }));
 
 // Files whose tests bound how long something takes (deadlines, backoff, a

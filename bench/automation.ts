@@ -24,10 +24,17 @@ function describeHoldings(program: string, after: string, h: Holdings): string {
 async function main(): Promise<void> {
   const cliDir = findCliDir();
   if (!cliDir) throw new Error("no Pulumi CLI: run `npm run pulumi -- version` first");
-  const emulators = await Promise.all(["a", "b"].map((s) => startEmulator({ token: `token-${s}`, seed: { keys: [{ accountId: ACCOUNT_ID, uid: KEY_ID, name: `key-of-${s}` }] } })));
-  const settings = emulators.map(
-    (e, i): StackSettings => ({ accountId: ACCOUNT_ID, keyId: KEY_ID, baseUrl: e.url, apiToken: `token-${"ab"[i]}`, tokenSecret: true, withResource: false }),
+  const emulators = await Promise.all(
+    ["a", "b"].map((s) => startEmulator({ token: `token-${s}`, seed: { keys: [{ accountId: ACCOUNT_ID, uid: KEY_ID, name: `key-of-${s}` }] } })),
   );
+  const settings = emulators.map((e, i): StackSettings => ({
+    accountId: ACCOUNT_ID,
+    keyId: KEY_ID,
+    baseUrl: e.url,
+    apiToken: `token-${"ab"[i]}`,
+    tokenSecret: true,
+    withResource: false,
+  }));
   try {
     console.log(`Automation API host, ${TOTAL} previews of two stacks in one process (Node.js ${process.version}):\n`);
     console.log("| program | after | active handles | heap used (after GC) |\n|---|---|---|---|");
@@ -39,7 +46,9 @@ async function main(): Promise<void> {
       console.log(describeHoldings(label, `${FIRST} runs`, early));
       console.log(describeHoldings(label, `${TOTAL} runs`, late));
     }
-    console.log(`\nrequests: ${emulators.map((e) => e.requests.length).join(" + ")}, every one answered 200: ${emulators.every((e) => e.requests.every((r) => r.status === 200))}`);
+    console.log(
+      `\nrequests: ${emulators.map((e) => e.requests.length).join(" + ")}, every one answered 200: ${emulators.every((e) => e.requests.every((r) => r.status === 200))}`,
+    );
   } finally {
     await Promise.all(emulators.map((e) => e.close()));
   }

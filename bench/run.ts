@@ -55,7 +55,13 @@ function writeSeed(count: number, listed = 0): string {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "turn-bench-")), "seed.json");
   const keys = [
     ...Array.from({ length: count }, (_, i) => ({ accountId: ACCOUNT_ID, uid: keyId(i), name: `bench-key-${i}` })),
-    ...Array.from({ length: listed }, (_, i) => ({ accountId: LIST_ACCOUNT_ID, uid: keyId(i), name: `listed-key-${i}`, created: "2024-01-01T00:00:00Z", modified: "2024-01-02T00:00:00Z" })),
+    ...Array.from({ length: listed }, (_, i) => ({
+      accountId: LIST_ACCOUNT_ID,
+      uid: keyId(i),
+      name: `listed-key-${i}`,
+      created: "2024-01-01T00:00:00Z",
+      modified: "2024-01-02T00:00:00Z",
+    })),
   ];
   fs.writeFileSync(file, JSON.stringify({ keys }));
   return file;
@@ -72,9 +78,13 @@ async function requestLog(emulator: EmulatorProcess): Promise<{ method: string; 
 // 1. Client ------------------------------------------------------------------
 
 function clientRun(contender: Contender, concurrency: number, lookups: number, url: string): ClientRun {
-  const out = execFileSync(process.execPath, [path.join(REPO, "bench/client-worker.mjs"), contender, String(concurrency), String(lookups), url, ACCOUNT_ID, String(lookups)], {
-    encoding: "utf8",
-  });
+  const out = execFileSync(
+    process.execPath,
+    [path.join(REPO, "bench/client-worker.mjs"), contender, String(concurrency), String(lookups), url, ACCOUNT_ID, String(lookups)],
+    {
+      encoding: "utf8",
+    },
+  );
   return JSON.parse(out) as ClientRun;
 }
 
@@ -254,7 +264,10 @@ type Scenario = (typeof SCENARIOS)[number];
 const scenario = (name: Scenario["name"]) => SCENARIOS.find((s) => s.name === name)!;
 
 async function engineSuite() {
-  const binDir = execFileSync(process.execPath, [path.join(REPO, "scripts/pulumi.mjs"), "--bin-dir"], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
+  const binDir = execFileSync(process.execPath, [path.join(REPO, "scripts/pulumi.mjs"), "--bin-dir"], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  }).trim();
   const emulator = await startEmulatorProcess(["--token", TOKEN, "--seed", writeSeed(100), "--latency-ms", "50"]);
   const ws = Workspace.create("turn-bench", path.join(REPO, "bench/stacks/lookups/index.ts"), binDir);
   try {
@@ -292,7 +305,12 @@ async function engineSuite() {
     }
     // What a stack adds: the median over rounds of its difference from the same round's empty stack.
     const added = (name: Scenario["name"]) => median(times.get(name)!.map((ms, round) => ms - times.get("empty stack")![round]!));
-    const preview = SCENARIOS.map((s) => ({ scenario: s.name, wallMs: median(times.get(s.name)!), addedMs: added(s.name), requestsPerDistinctKey: perKey.get(s.name) }));
+    const preview = SCENARIOS.map((s) => ({
+      scenario: s.name,
+      wallMs: median(times.get(s.name)!),
+      addedMs: added(s.name),
+      requestsPerDistinctKey: perKey.get(s.name),
+    }));
     // The one-lookup comparison: the four small stacks alone, alternating over
     // more rounds, each preview traced. What a stack adds is the median of its
     // difference from the round's own baseline preview (paired, so that a slow
@@ -419,7 +437,9 @@ function traceRows(t: TracedPreview): TraceRow[] {
 async function dependsOnRow(ws: Workspace, config: (s: ScenarioSpec, extra?: Record<string, string>) => Record<string, string>) {
   const stacks = { without: "slow-resource", with: "slow-resource-then-lookup" } as const;
   await ws.initStack(stacks.without, config({ name: "slow", form: "function", count: 0, distinct: 1 }, { slowMs: "1000" }), { "cloudflare:apiToken": TOKEN });
-  await ws.initStack(stacks.with, config({ name: "slow+lookup", form: "function", count: 1, distinct: 1 }, { slowMs: "1000" }), { "cloudflare:apiToken": TOKEN });
+  await ws.initStack(stacks.with, config({ name: "slow+lookup", form: "function", count: 1, distinct: 1 }, { slowMs: "1000" }), {
+    "cloudflare:apiToken": TOKEN,
+  });
   const times: Record<keyof typeof stacks, number[]> = { without: [], with: [] };
   for (let round = 0; round < ENGINE_ROUNDS; round++) {
     for (const which of rotate(["without", "with"] as const, round)) {
@@ -443,7 +463,10 @@ async function firstValueCpu() {
   try {
     const runs: { cpuMs: number; loadCpuMs: number }[] = [];
     for (let i = 0; i < CPU_PROCESSES; i++) {
-      const out = execFileSync(process.execPath, [path.join(REPO, "bench/first-value-worker.cjs"), emulator.url, TOKEN, ACCOUNT_ID, keyId(0)], { cwd: REPO, encoding: "utf8" });
+      const out = execFileSync(process.execPath, [path.join(REPO, "bench/first-value-worker.cjs"), emulator.url, TOKEN, ACCOUNT_ID, keyId(0)], {
+        cwd: REPO,
+        encoding: "utf8",
+      });
       runs.push(JSON.parse(out) as { cpuMs: number; loadCpuMs: number });
     }
     return { processes: CPU_PROCESSES, cpuMs: median(runs.map((r) => r.cpuMs)), loadCpuMs: median(runs.map((r) => r.loadCpuMs)), node: process.version };
@@ -470,7 +493,9 @@ function markdown(r: {
   for (const s of r.client.summary) {
     for (const c of CONTENDERS) {
       const st = s[c];
-      lines.push(`| ${s.concurrency} | ${c === "ours" ? "getTurnKey (ours)" : c === "sdk" ? "cloudflare SDK" : "bare undici Pool (floor)"} | ${fmt(st.rps)} | ${fmt(st.p50, 2)} | ${fmt(st.p99, 2)} | ${fmt(st.peakRssMiB, 1)} |`);
+      lines.push(
+        `| ${s.concurrency} | ${c === "ours" ? "getTurnKey (ours)" : c === "sdk" ? "cloudflare SDK" : "bare undici Pool (floor)"} | ${fmt(st.rps)} | ${fmt(st.p50, 2)} | ${fmt(st.p99, 2)} | ${fmt(st.peakRssMiB, 1)} |`,
+      );
     }
   }
   lines.push("", "| concurrency | ours / SDK (target ≥ 2.5) | ours / floor (target ≥ 0.85) |", "|---:|---:|---:|");
@@ -479,7 +504,12 @@ function markdown(r: {
   for (const c of CONTENDERS) lines.push(`| ${c} | ${fmt(r.client.cold[c].importMs, 1)} | ${fmt(r.client.cold[c].firstLookupMs, 1)} |`);
   const l = r.list;
   lines.push("", `### 1b. Listing an account of ${fmt(l.keys)} keys, median of ${fmt(l.lists)} lists each, alternating`, "");
-  lines.push("| contender | ms per list |", "|---|---:|", `| listTurnKeys (ours) | ${fmt(l.oursMs, 1)} |`, `| cloudflare SDK calls.turn.list | ${fmt(l.sdkMs, 1)} |`);
+  lines.push(
+    "| contender | ms per list |",
+    "|---|---:|",
+    `| listTurnKeys (ours) | ${fmt(l.oursMs, 1)} |`,
+    `| cloudflare SDK calls.turn.list | ${fmt(l.sdkMs, 1)} |`,
+  );
   lines.push("", `SDK time / ours: ${fmt(l.sdkOverOurs, 2)}.`);
   const p = r.provider;
   lines.push("", `### 2. Provider process (real dynamic-provider gRPC server), median of ${p.rounds.length} rounds`, "");
@@ -493,7 +523,10 @@ function markdown(r: {
   const e = r.engine;
   lines.push("", `### 3. Engine: \`pulumi preview\` (${e.cli}), ${e.latencyMs} ms injected latency per request, median of ${e.rounds} rounds`, "");
   lines.push("| stack | wall time ms | added to the same round's empty stack ms | HTTP requests per distinct key |", "|---|---:|---:|---:|");
-  for (const row of e.preview) lines.push(`| ${row.scenario} | ${fmt(row.wallMs)} | ${row === e.preview[0] ? "" : fmt(row.addedMs)} | ${row.requestsPerDistinctKey === undefined ? "n/a" : fmt(row.requestsPerDistinctKey, 2)} |`);
+  for (const row of e.preview)
+    lines.push(
+      `| ${row.scenario} | ${fmt(row.wallMs)} | ${row === e.preview[0] ? "" : fmt(row.addedMs)} | ${row.requestsPerDistinctKey === undefined ? "n/a" : fmt(row.requestsPerDistinctKey, 2)} |`,
+    );
   lines.push("", "| ratio | value | target |", "|---|---:|---:|");
   lines.push(`| 100 function lookups added / 100 floor reads added | ${fmt(e.ratios.functionOverFloor, 2)} | ≤ 0.10 |`);
   lines.push(`| 100 TurnKeyLookups added / 100 floor reads added | ${fmt(e.ratios.resourceOverFloor, 2)} | |`);
@@ -507,13 +540,22 @@ function markdown(r: {
   lines.push("| measure | CLI wall | program process | target |", "|---|---:|---:|---:|");
   lines.push(`| 1 function lookup, added to the empty stack | ${fmt(o.functionAddedMs)} ms | ${fmt(o.programFunctionAddedMs)} ms | |`);
   lines.push(`| 1 floor read, added to the empty stack | ${fmt(o.floorAddedMs)} ms | ${fmt(o.programFloorAddedMs)} ms | |`);
-  lines.push(`| 1 function lookup added / 1 floor read added | ${fmt(e.ratios.oneFunctionOverOneFloor, 2)} | ${fmt(e.ratios.oneFunctionOverOneFloorInProgram, 2)} | ≤ 0.15 |`);
+  lines.push(
+    `| 1 function lookup added / 1 floor read added | ${fmt(e.ratios.oneFunctionOverOneFloor, 2)} | ${fmt(e.ratios.oneFunctionOverOneFloorInProgram, 2)} | ≤ 0.15 |`,
+  );
   lines.push(`| 1 function lookup beside 1 floor read, added | ${fmt(o.besideFloorAddedMs)} ms | | |`);
   lines.push("", "**`dependsOn`**: `pulumi up` of a stack whose one resource takes 1 s to create, median of each:", "");
   lines.push("| stack | `pulumi up` ms |", "|---|---:|");
-  lines.push(`| the resource alone | ${fmt(e.dependsOn.resourceAloneUpMs)} |`, `| the resource, then a lookup with \`dependsOn: [resource]\` | ${fmt(e.dependsOn.withLookupUpMs)} |`);
+  lines.push(
+    `| the resource alone | ${fmt(e.dependsOn.resourceAloneUpMs)} |`,
+    `| the resource, then a lookup with \`dependsOn: [resource]\` | ${fmt(e.dependsOn.withLookupUpMs)} |`,
+  );
   lines.push(`| added by the lookup | ${fmt(e.dependsOn.lookupAddedMs)} |`);
-  lines.push("", "**Trace of one function lookup** in one `pulumi preview` of the one-lookup stack (ms since `pulumi preview` started; CPU of the program process by then):", "");
+  lines.push(
+    "",
+    "**Trace of one function lookup** in one `pulumi preview` of the one-lookup stack (ms since `pulumi preview` started; CPU of the program process by then):",
+    "",
+  );
   lines.push("| event | at ms | program CPU ms |", "|---|---:|---:|");
   for (const row of e.trace) lines.push(`| ${row.event} | ${fmt(row.sinceCliStartMs)} | ${row.programCpuMs === undefined ? "" : fmt(row.programCpuMs)} |`);
   const at = (event: string) => e.trace.find((row) => row.event === event);
@@ -531,7 +573,10 @@ function markdown(r: {
   lines.push(`| loading \`/compat\` | ${fmt(c.loadCpuMs)} | |`, `| loading it and the first value | ${fmt(c.cpuMs)} | ≤ 55 (Node.js 20) |`);
   lines.push("", "### 4. State cost", "", "| measure | bytes |", "|---|---:|");
   lines.push(`| \`pulumi stack export\`, empty stack | ${fmt(e.state.exportBytesEmpty)} |`);
-  lines.push(`| added per TurnKeyLookup | ${fmt(e.state.bytesPerResourceLookup)} |`, `| of which \`__provider\` (stored twice) | ${fmt(e.state.providerBytes)} |`);
+  lines.push(
+    `| added per TurnKeyLookup | ${fmt(e.state.bytesPerResourceLookup)} |`,
+    `| of which \`__provider\` (stored twice) | ${fmt(e.state.providerBytes)} |`,
+  );
   lines.push(`| added per function lookup | ${fmt(e.state.bytesPerFunctionLookup)} |`);
   return lines.join("\n");
 }

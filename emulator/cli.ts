@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
-  const port = wholeNumber("--port", values.port!);
+  const port = wholeNumber("--port", values.port);
   const latencyMs = values["latency-ms"] === undefined ? undefined : wholeNumber("--latency-ms", values["latency-ms"]);
   let rateLimit: { requests: number; windowMs: number } | undefined;
   if (values["rate-limit"] !== undefined) {

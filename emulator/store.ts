@@ -67,7 +67,7 @@ export class TurnKeyStore {
 
   private account(accountId: string): Map<string, StoredTurnKey> {
     let a = this.accounts.get(accountId);
-    if (!a) this.accounts.set(accountId, (a = new Map()));
+    if (!a) this.accounts.set(accountId, (a = new Map<string, StoredTurnKey>()));
     return a;
   }
 }

@@ -16,7 +16,17 @@ import { type LookupPlanner as Planner, LookupPlanner, type PlannedCall } from "
 import { PROXY_ENV } from "./proxy";
 import { redactSecrets } from "./redact";
 import type { RequestIdentity } from "./response";
-import { CONNECTION_ENV, CONNECTION_SETTINGS, type Connection, type ConnectionSettings, accountIdFromEnv, connectionFromEnv, defaultOf, resolveConnection, wholeNumber } from "./settings";
+import {
+  CONNECTION_ENV,
+  CONNECTION_SETTINGS,
+  type Connection,
+  type ConnectionSettings,
+  accountIdFromEnv,
+  connectionFromEnv,
+  defaultOf,
+  resolveConnection,
+  wholeNumber,
+} from "./settings";
 import { type Route, Transport, identity } from "./transport";
 import type { AccountRef, CallSettings, LookupOptions, TurnKey, TurnKeyClient, TurnKeyClientOptions, TurnKeyNameRef, TurnKeyRef } from "./types";
 
@@ -91,7 +101,9 @@ export class TurnKeyClientImpl implements TurnKeyClient {
   async findTurnKeyByNameWith(ref: TurnKeyNameRef, options: LookupOptions & CallSettings): Promise<TurnKey> {
     const call = this.prepare(ref, options);
     const name = this.checked(call, () => validateName(ref?.name));
-    return this.wait(call, identity(call.plan, { keyName: name }), async (caller) => matchName(call.plan.accountId, name, await this.planner.list(caller, call.plan)));
+    return this.wait(call, identity(call.plan, { keyName: name }), async (caller) =>
+      matchName(call.plan.accountId, name, await this.planner.list(caller, call.plan)),
+    );
   }
 
   /** Runs a call's plan as one caller: its own deadline and signal, whatever it shares. */

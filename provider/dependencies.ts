@@ -28,7 +28,8 @@ function resourcesIn(value: unknown, resolved: boolean): pulumi.Resource[] {
 }
 
 function notAResource(value: unknown): TurnKeyInputError {
-  const got = value === null ? "null" : Array.isArray(value) ? "an array" : typeof value === "object" ? "an object that is not a resource" : `a ${typeof value}`;
+  const got =
+    value === null ? "null" : Array.isArray(value) ? "an array" : typeof value === "object" ? "an object that is not a resource" : `a ${typeof value}`;
   return new TurnKeyInputError("dependsOn", `dependsOn must be a resource, or a list of resources (or Outputs of them); got ${got}.`);
 }
 

@@ -18,7 +18,7 @@ const forward = async (...args: unknown[]): Promise<never> => {
   const entry = "pulumi-cloudflare-turn-lookup/internal/provider-host";
   let host: typeof import("./providerHost");
   try {
-    host = require("node:module").createRequire(`${process.cwd()}/`)(entry);
+    host = (require("node:module") as typeof import("node:module")).createRequire(`${process.cwd()}/`)(entry) as typeof import("./providerHost");
   } catch (err) {
     if (!String((err as Error).message).includes(`'${entry}'`)) throw err;
     const message = `pulumi-cloudflare-turn-lookup is not installed where the dynamic provider runs (${process.cwd()}): install it beside @pulumi/pulumi there; under the Automation API, set workDir and projectSettings.main to that folder.`;

@@ -4,13 +4,7 @@
  * deadline or signal. What a response means is read in `response.ts`; whether
  * to try again is decided in `retry.ts`.
  */
-import {
-  type CloudflareApiError,
-  CloudflareConnectionError,
-  CloudflareResponseError,
-  CloudflareTimeoutError,
-  TurnKeyLookupAbortedError,
-} from "./errors";
+import { type CloudflareApiError, CloudflareConnectionError, CloudflareResponseError, CloudflareTimeoutError, TurnKeyLookupAbortedError } from "./errors";
 import { BodyTooLargeError } from "./http";
 import type { ProxyRoute } from "./proxy";
 import { redactSecrets } from "./redact";

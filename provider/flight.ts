@@ -94,9 +94,9 @@ export class Caller {
   /** Waits on `flight` for as long as the call waits. */
   join<T>(flight: Flight<T>): Promise<T> {
     if (this.finished) return Promise.reject(new Abandoned("the call has already settled"));
-    this.flights.add(flight as Flight<unknown>);
+    this.flights.add(flight);
     flight.add(this);
-    return flight.result.finally(() => this.leave(flight as Flight<unknown>));
+    return flight.result.finally(() => this.leave(flight));
   }
 
   private leave(flight: Flight<unknown>): void {

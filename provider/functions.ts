@@ -125,12 +125,17 @@ function checkAtCall(fn: string, args: object, dependsOn: DependsOn): boolean {
  * the call is (see {@link checkAtCall}).
  * Internal: the compat module builds its Output forms with it too.
  */
-export function outputOf<A extends object, T>(fn: string, args: A | { [K in keyof A]: pulumi.Input<A[K]> }, opts: pulumi.InvokeOutputOptions | undefined, promiseForm: (plain: A) => Promise<T>): pulumi.Output<T> {
+export function outputOf<A extends object, T>(
+  fn: string,
+  args: A | { [K in keyof A]: pulumi.Input<A[K]> },
+  opts: pulumi.InvokeOutputOptions | undefined,
+  promiseForm: (plain: A) => Promise<T>,
+): pulumi.Output<T> {
   const eventual = checkAtCall(fn, args, opts?.dependsOn);
   const plain: pulumi.Output<unknown> = pulumi.output(args);
   const gate = dependencyGate(plain, opts?.dependsOn, eventual);
   const ready = gate ? pulumi.all([plain, gate]).apply(([value]) => value) : plain;
-  return ready.apply((value) => promiseForm(value as A)) as pulumi.Output<T>;
+  return ready.apply<T>((value) => promiseForm(value as A));
 }
 
 /** A Promise form's lookup: checked at the call (see {@link checkAtCall}), then run. */
@@ -171,7 +176,10 @@ export function lookupTurnKeyByNameOutput(args: LookupTurnKeyByNameOutputArgs, o
  */
 export function lookupTurnKeys(args: LookupTurnKeysArgs = {}, opts?: pulumi.InvokeOptions): Promise<LookupTurnKeysResult> {
   const accountId = args.accountId ?? accountIdFromEnv(process.env);
-  return promiseOf("lookupTurnKeys", { accountId }, opts, async (client) => ({ accountId: accountId!, keys: listedTurnKeys(await client.listTurnKeys({ accountId })) }));
+  return promiseOf("lookupTurnKeys", { accountId }, opts, async (client) => ({
+    accountId: accountId!,
+    keys: listedTurnKeys(await client.listTurnKeys({ accountId })),
+  }));
 }
 
 /** {@link lookupTurnKeys} with Inputs, as an Output: unknown while an argument is unknown. */

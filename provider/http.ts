@@ -12,7 +12,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
  */
 export const MAX_LIST_BODY_BYTES = 8 * 1024 * 1024;
 /** Longest silence allowed while waiting for headers, or between body chunks, in one attempt. */
-export const ATTEMPT_IDLE_TIMEOUT_MS = 20_000;
+const ATTEMPT_IDLE_TIMEOUT_MS = 20_000;
 
 /** One HTTP response, its body read in full (and capped). */
 export interface HttpResponse {

@@ -33,10 +33,8 @@ function describeProblem(field: IdField, value: unknown): string {
   const shown = show(value);
   const bad = [...value].findIndex((ch) => !/[0-9a-f]/.test(ch));
   if (bad >= 0) {
-    const ch = [...value][bad]!;
-    const what = /[A-F]/.test(ch)
-      ? `an uppercase letter ${show(ch)} (use lowercase)`
-      : `the character ${show(ch)}${describeCharacter(ch)}`;
+    const ch = [...value][bad];
+    const what = /[A-F]/.test(ch) ? `an uppercase letter ${show(ch)} (use lowercase)` : `the character ${show(ch)}${describeCharacter(ch)}`;
     return `${expected}, but ${shown} has ${what} at position ${bad + 1}.`;
   }
   return `${expected}, but ${shown} has ${[...value].length} characters.`;

@@ -151,8 +151,8 @@ export class RequestLimiter {
   private pump(): void {
     const now = Date.now();
     let wait = Infinity;
-    for (let i = 0; i < this.waiters.length && this.active < this.limits.maxConcurrency; ) {
-      const waiter = this.waiters[i]!;
+    for (let i = 0; i < this.waiters.length && this.active < this.limits.maxConcurrency;) {
+      const waiter = this.waiters[i];
       const ms = waiter.budget.waitMs(this.limits, now);
       if (ms === 0) {
         this.waiters.splice(i, 1);
@@ -164,10 +164,13 @@ export class RequestLimiter {
     }
     // Another client of the same user may spend the budget meanwhile: the timer only says when to look again.
     if (wait === Infinity || this.timer || this.active >= this.limits.maxConcurrency) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.pump();
-    }, Math.max(wait, 1));
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.pump();
+      },
+      Math.max(wait, 1),
+    );
   }
 }
 

@@ -12,9 +12,17 @@ const NEAREST_SHOWN = 5;
  */
 export function matchName(accountId: string, name: string, keys: readonly TurnKey[]): TurnKey {
   const matches = keys.filter((k) => k.name === name);
-  if (matches.length === 1) return matches[0]!;
-  if (matches.length > 1) throw new TurnKeyAmbiguousError(accountId, name, matches.map((k) => k.uid));
-  const nearest = nearestNames(name, keys.map((k) => k.name));
+  if (matches.length === 1) return matches[0];
+  if (matches.length > 1)
+    throw new TurnKeyAmbiguousError(
+      accountId,
+      name,
+      matches.map((k) => k.uid),
+    );
+  const nearest = nearestNames(
+    name,
+    keys.map((k) => k.name),
+  );
   const count = keys.length === 1 ? "1 TURN key" : `${keys.length} TURN keys`;
   throw new TurnKeyNotFoundError({
     accountId,
@@ -42,9 +50,9 @@ export function editDistance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const next = [i];
     for (let j = 1; j <= b.length; j++) {
-      next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
     }
     row = next;
   }
-  return row[b.length]!;
+  return row[b.length];
 }

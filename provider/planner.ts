@@ -84,13 +84,25 @@ export class LookupPlanner {
     const shareKey = this.shareKey(call);
     const known = call.cache ? this.lists.get(shareKey) : undefined;
     if (known) return Promise.resolve(known);
-    return this.shared<readonly TurnKey[]>(caller, call, shareKey, (flight) => this.transport.listKeys(flight, call), (keys) => this.lists.set(shareKey, keys));
+    return this.shared<readonly TurnKey[]>(
+      caller,
+      call,
+      shareKey,
+      (flight) => this.transport.listKeys(flight, call),
+      (keys) => this.lists.set(shareKey, keys),
+    );
   }
 
   /** One key by `GET`, shared with identical calls in flight. */
   private fetchKey(caller: Caller, call: PlannedCall, keyId: string): Promise<TurnKey> {
     const shareKey = this.shareKey(call, keyId);
-    return this.shared(caller, call, shareKey, (flight) => this.transport.getKey(flight, call, keyId), (key) => this.keys.set(shareKey, key));
+    return this.shared(
+      caller,
+      call,
+      shareKey,
+      (flight) => this.transport.getKey(flight, call, keyId),
+      (key) => this.keys.set(shareKey, key),
+    );
   }
 
   /**
@@ -108,7 +120,7 @@ export class LookupPlanner {
     let flight = this.inFlight.get(shareKey) as Flight<T> | undefined;
     if (!flight || flight.cancel.cancelled) {
       const started = new Flight<T>(work);
-      this.inFlight.set(shareKey, started as Flight<unknown>);
+      this.inFlight.set(shareKey, started);
       const forget = () => {
         if (this.inFlight.get(shareKey) === started) this.inFlight.delete(shareKey);
       };

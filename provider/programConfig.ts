@@ -66,7 +66,8 @@ class ProgramRun {
     const noCredential = ![connectionFromConfig(configValue), connectionFromEnv(process.env)].some((s) => s.apiToken ?? s.apiKey);
     for (const miss of nearMisses) if (!(noCredential && isCredentialKey(miss.meant))) void pulumi.log.warn(nearMissSentence(miss));
     const known = LIMIT_SETTINGS.map((o) => setting(o).configKey).join(", ");
-    for (const key of unknown) void pulumi.log.warn(`${key} is not a setting of pulumi-cloudflare-turn-lookup and is ignored; the turnKeyLookup: keys are ${known}.`);
+    for (const key of unknown)
+      void pulumi.log.warn(`${key} is not a setting of pulumi-cloudflare-turn-lookup and is ignored; the turnKeyLookup: keys are ${known}.`);
   }
 
   /** What the run's config keys say about typos. */

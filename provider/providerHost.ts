@@ -42,7 +42,7 @@ export class ProviderHost {
   private client: TurnKeyClient | undefined;
   private configured = "";
   /** Why the stack config could not configure a client: every read fails with it, once each, as a read's own error. */
-  private misconfigured: unknown;
+  private misconfigured: Error | undefined;
   private hints: ConfigKeyHints = { nearMisses: [], unknown: [] };
   private readonly quiet = new QuietFailures();
 
@@ -70,7 +70,7 @@ export class ProviderHost {
       if (this.client && fingerprint === this.configured) return;
       client = createTurnKeyClient({ ...settings, limits, cache: true, logger: engineDebugLogger() });
     } catch (err) {
-      this.misconfigured = err;
+      this.misconfigured = err instanceof Error ? err : new Error(String(err));
       return;
     }
     await this.client?.close();
@@ -144,11 +144,13 @@ export class ProviderHost {
   }
 
   /** A lookup never creates a key; this is reached only if the engine is asked to create one (e.g. by `import`). */
-  async refuseCreate(): Promise<dynamic.CreateResult> {
-    throw new TurnKeyInputError(
-      "keyId",
-      "TurnKeyLookup only reads an existing TURN key and never creates one; construct it with new TurnKeyLookup(...), " +
-        "which registers it as a read of the key id (pulumi import is not supported for dynamic providers).",
+  refuseCreate(): Promise<dynamic.CreateResult> {
+    return Promise.reject(
+      new TurnKeyInputError(
+        "keyId",
+        "TurnKeyLookup only reads an existing TURN key and never creates one; construct it with new TurnKeyLookup(...), " +
+          "which registers it as a read of the key id (pulumi import is not supported for dynamic providers).",
+      ),
     );
   }
 }

@@ -49,8 +49,8 @@ function bypassed(noProxy: string, host: string, port: number): boolean {
   for (const entry of noProxy.split(/[,\s]/)) {
     if (!entry) continue;
     const parsed = /^(.+):(\d+)$/.exec(entry);
-    const entryHost = (parsed ? parsed[1]! : entry).replace(/^\*?\./, "").toLowerCase();
-    const entryPort = parsed ? Number.parseInt(parsed[2]!, 10) : 0;
+    const entryHost = (parsed ? parsed[1] : entry).replace(/^\*?\./, "").toLowerCase();
+    const entryPort = parsed ? Number.parseInt(parsed[2], 10) : 0;
     if (entryPort && entryPort !== port) continue;
     if (host === entryHost || host.endsWith(`.${entryHost}`)) return true;
   }
@@ -71,9 +71,14 @@ function route(variable: string, value: string): ProxyRoute {
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     // The scheme alone: a value like user:password@host reads as the scheme "user:".
-    throw new TurnKeyInputError("proxy", `${variable} must be an http:// or https:// proxy URL such as http://proxy.example.com:3128; its scheme is ${JSON.stringify(url.protocol)}.`);
+    throw new TurnKeyInputError(
+      "proxy",
+      `${variable} must be an http:// or https:// proxy URL such as http://proxy.example.com:3128; its scheme is ${JSON.stringify(url.protocol)}.`,
+    );
   }
-  const secrets = [url.password, decoded(variable, "password", url.password), url.username, decoded(variable, "user name", url.username)].filter((s) => s.length > 0);
+  const secrets = [url.password, decoded(variable, "password", url.password), url.username, decoded(variable, "user name", url.username)].filter(
+    (s) => s.length > 0,
+  );
   return { uri: url.href, address: `${url.hostname}:${url.port || DEFAULT_PORTS[url.protocol]}`, variable, secrets: [...new Set(secrets)] };
 }
 

@@ -1,5 +1,5 @@
 /** Text that stands in for a secret wherever one would have been shown. */
-export const REDACTED = "[redacted]";
+const REDACTED = "[redacted]";
 
 const MAX_SERVER_TEXT = 300;
 
@@ -9,7 +9,10 @@ const MAX_SERVER_TEXT = 300;
  * credential back), strips control characters and cuts it to a readable length.
  */
 export function sanitizeServerText(text: string, secrets: readonly string[]): string {
-  let out = redactSecrets(text, secrets).replace(/[\x00-\x08\x0b-\x1f\x7f]/g, "").replace(/\s+/g, " ").trim();
+  let out = redactSecrets(text, secrets)
+    .replace(/[\x00-\x08\x0b-\x1f\x7f]/g, "")
+    .replace(/\s+/g, " ")
+    .trim();
   if (out.length > MAX_SERVER_TEXT) out = `${out.slice(0, MAX_SERVER_TEXT)}…`;
   return out;
 }

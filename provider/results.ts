@@ -27,7 +27,8 @@ export function readKey(accountId: string, keyId: string): ResultReader<TurnKey>
       const { turnKeyResultSchema } = await schemas();
       const parsed = turnKeyResultSchema.safeParse(result);
       if (!parsed.success) return { ok: false, problem: `the result ${describeIssues(parsed.error.issues)}` };
-      if (parsed.data.uid !== undefined && parsed.data.uid !== keyId) return { ok: false, problem: `it describes key ${parsed.data.uid}, not the key asked for` };
+      if (parsed.data.uid !== undefined && parsed.data.uid !== keyId)
+        return { ok: false, problem: `it describes key ${parsed.data.uid}, not the key asked for` };
       return { ok: true, value: toKey(parsed.data) };
     },
   };

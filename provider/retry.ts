@@ -5,7 +5,7 @@
  */
 
 /** Tunables of the retry policy, as data. */
-export const RETRY_POLICY = {
+const RETRY_POLICY = {
   /** First backoff step. */
   baseBackoffMs: 500,
   /** Largest computed backoff step. */
@@ -56,8 +56,7 @@ export function isTlsFailure(code: string | undefined): boolean {
 
 /** How an attempt failed: an HTTP status with its headers, or a network error code (or neither, for a bad body). */
 export type AttemptFailure =
-  | { readonly status: number; readonly headers: Readonly<Record<string, string | string[] | undefined>> }
-  | { readonly networkCode: string | undefined };
+  { readonly status: number; readonly headers: Readonly<Record<string, string | string[] | undefined>> } | { readonly networkCode: string | undefined };
 
 /** Where the lookup stands when an attempt failed. */
 export interface RetryState {
@@ -93,7 +92,7 @@ export function decideRetry(failure: AttemptFailure, state: RetryState, now = Da
  * `Retry-After` (seconds or an HTTP date), capped at `maxRetryAfterMs`.
  * `undefined` when it asked nothing usable.
  */
-export function serverRetryDelayMs(headers: Readonly<Record<string, string | string[] | undefined>>, now = Date.now()): number | undefined {
+function serverRetryDelayMs(headers: Readonly<Record<string, string | string[] | undefined>>, now = Date.now()): number | undefined {
   const rawMs = first(headers["retry-after-ms"]);
   const ms = Number(rawMs);
   if (rawMs !== undefined && Number.isFinite(ms) && ms >= 0) return Math.min(ms, RETRY_POLICY.maxRetryAfterMs);
@@ -113,7 +112,7 @@ export function serverRetryDelayMs(headers: Readonly<Record<string, string | str
  * Exponential backoff for retry number `retry` (1 for the first retry):
  * 0.5 s doubling to at most 8 s, less up to 25% jitter.
  */
-export function backoffDelayMs(retry: number, random: () => number = Math.random): number {
+function backoffDelayMs(retry: number, random: () => number = Math.random): number {
   const step = Math.min(RETRY_POLICY.baseBackoffMs * 2 ** (retry - 1), RETRY_POLICY.maxBackoffMs);
   return Math.round(step * (1 - RETRY_POLICY.jitter * random()));
 }

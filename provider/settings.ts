@@ -31,7 +31,14 @@ export const SETTINGS = [
   { option: "apiToken", group: "connection", configKey: "cloudflare:apiToken", env: "CLOUDFLARE_API_TOKEN", secret: true, default: undefined },
   { option: "apiKey", group: "connection", configKey: "cloudflare:apiKey", env: "CLOUDFLARE_API_KEY", secret: true, default: undefined },
   { option: "email", group: "connection", configKey: "cloudflare:email", env: "CLOUDFLARE_EMAIL", secret: false, default: undefined },
-  { option: "baseUrl", group: "connection", configKey: "cloudflare:baseUrl", env: "CLOUDFLARE_BASE_URL", secret: false, default: "https://api.cloudflare.com/client/v4" },
+  {
+    option: "baseUrl",
+    group: "connection",
+    configKey: "cloudflare:baseUrl",
+    env: "CLOUDFLARE_BASE_URL",
+    secret: false,
+    default: "https://api.cloudflare.com/client/v4",
+  },
   {
     option: "userAgentOperatorSuffix",
     group: "connection",
@@ -78,7 +85,7 @@ export function defaultOf(option: { [K in Row["option"]]: Extract<Row, { option:
 }
 
 /** Cloudflare's public API base. */
-export const DEFAULT_BASE_URL = setting("baseUrl").default as string;
+const DEFAULT_BASE_URL = setting("baseUrl").default as string;
 
 /** The row of `option`. */
 export function setting(option: SettingName): SettingRow {
@@ -97,7 +104,7 @@ export const CONNECTION_ENV: readonly string[] = CONNECTION_SETTINGS.map((o) => 
 
 /** Reads the connection settings from environment variables (empty values count as unset). */
 export function connectionFromEnv(env: NodeJS.ProcessEnv): ConnectionSettings {
-  return Object.fromEntries(CONNECTION_SETTINGS.map((o, i) => [o, nonEmpty(env[CONNECTION_ENV[i]!])]));
+  return Object.fromEntries(CONNECTION_SETTINGS.map((o, i) => [o, nonEmpty(env[CONNECTION_ENV[i]])]));
 }
 
 /** Reads the connection settings from the stack config, through `get` (a key in, a string or nothing out). */
@@ -139,7 +146,7 @@ export function configKeyHints(keys: Iterable<string>): ConfigKeyHints {
 }
 
 /** The settings that make up a credential: a near miss of one may be why none is found. */
-export const CREDENTIAL_SETTINGS = ["apiToken", "apiKey", "email"] as const;
+const CREDENTIAL_SETTINGS = ["apiToken", "apiKey", "email"] as const;
 
 /** Whether the near miss `meant` a credential setting's key. */
 export function isCredentialKey(configKey: string): boolean {
@@ -171,9 +178,7 @@ export function accountIdFromEnv(env: NodeJS.ProcessEnv): string | undefined {
 }
 
 /** The credential a lookup sends. */
-export type Credential =
-  | { readonly kind: "token"; readonly token: string }
-  | { readonly kind: "key"; readonly key: string; readonly email: string };
+type Credential = { readonly kind: "token"; readonly token: string } | { readonly kind: "key"; readonly key: string; readonly email: string };
 
 /**
  * Picks the credential from the first source that names one (explicit
@@ -181,7 +186,7 @@ export type Credential =
  * on purpose is never mixed with a stray one from elsewhere. Within that
  * source, a token and a key together are refused, as the bridged provider does.
  */
-export function resolveCredential(sources: readonly ConnectionSettings[]): Credential {
+function resolveCredential(sources: readonly ConnectionSettings[]): Credential {
   const source = sources.find((s) => nonEmpty(s.apiToken) || nonEmpty(s.apiKey));
   const token = nonEmpty(source?.apiToken);
   const key = nonEmpty(source?.apiKey);
@@ -211,7 +216,7 @@ export function resolveCredential(sources: readonly ConnectionSettings[]): Crede
 }
 
 /** The first non-empty value among `candidates`. */
-export function firstSet(...candidates: (string | undefined)[]): string | undefined {
+function firstSet(...candidates: (string | undefined)[]): string | undefined {
   return candidates.map(nonEmpty).find((v) => v !== undefined);
 }
 
@@ -310,6 +315,8 @@ export function resolveConnection(sources: readonly ConnectionSettings[], env: N
     },
     secrets: [credential.kind === "token" ? credential.token : credential.key, ...(proxy?.secrets ?? [])],
     proxy,
-    id: createHash("sha256").update(JSON.stringify([base.origin, base.pathname, credential])).digest("hex"),
+    id: createHash("sha256")
+      .update(JSON.stringify([base.origin, base.pathname, credential]))
+      .digest("hex"),
   };
 }

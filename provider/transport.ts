@@ -94,7 +94,14 @@ export class Transport {
       let outcome: Interpretation<T>;
       let failure: AttemptFailure;
       try {
-        const response: HttpResponse = await httpGet(connection.origin, target.path, connection.headers, flight.cancel, this.dispatcherFor(route), target.maxBytes);
+        const response: HttpResponse = await httpGet(
+          connection.origin,
+          target.path,
+          connection.headers,
+          flight.cancel,
+          this.dispatcherFor(route),
+          target.maxBytes,
+        );
         outcome = await interpretResponse(response, target.who, attempt, target.reader);
         failure = { status: response.status, headers: response.headers };
       } catch (err) {

@@ -120,7 +120,7 @@ function checkedName(resource: string, value: pulumi.Input<string>): pulumi.Inpu
 /** Checks a plain value now (anything not an Output or a Promise, so a number given by mistake fails at once), an eventual one once known. */
 function checkedInput(value: pulumi.Input<string> | undefined, check: (v: string | undefined) => string): pulumi.Input<string> {
   const eventual = pulumi.Output.isInstance(value) || value instanceof Promise;
-  return eventual ? pulumi.output(value).apply(check) : check(value as string | undefined);
+  return eventual ? pulumi.output(value).apply(check) : check(value);
 }
 
 /** `value` if it is a well-formed id, else a {@link TurnKeyInputError} naming the resource. Exported for tests. */

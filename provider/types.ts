@@ -119,4 +119,3 @@ export interface TurnKeyClient {
 
 /** Settings a single call may override on the default client (see `getTurnKey`). */
 export type CallSettings = ConnectionSettings & Pick<TurnKeyClientOptions, "cache" | "logger" | "dispatcher" | "env">;
-

@@ -2,12 +2,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 
 /** This package's name. */
-export const PACKAGE_NAME = "pulumi-cloudflare-turn-lookup";
+const PACKAGE_NAME = "pulumi-cloudflare-turn-lookup";
 
 let version: string | undefined;
 
 /** This package's version, read once from its package.json (found by walking up, so source and build agree). */
-export function packageVersion(): string {
+function packageVersion(): string {
   if (version === undefined) {
     version = "0.0.0";
     for (let dir = __dirname; ; dir = path.dirname(dir)) {

@@ -42,7 +42,9 @@ async function main() {
   const token = `demo-${randomBytes(16).toString("hex")}`;
   const emulator = await startEmulator({
     token,
-    seed: { keys: [{ accountId: ACCOUNT_ID, uid: KEY_ID, name: "production-realtime-app", created: "2024-05-01T10:00:00Z", modified: "2024-05-02T11:00:00Z" }] },
+    seed: {
+      keys: [{ accountId: ACCOUNT_ID, uid: KEY_ID, name: "production-realtime-app", created: "2024-05-01T10:00:00Z", modified: "2024-05-02T11:00:00Z" }],
+    },
   });
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "turn-lookup-demo-"));
   // The CLI keeps a stack's config beside the root's Pulumi.yaml; a unique name keeps

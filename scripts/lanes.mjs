@@ -28,7 +28,9 @@ const log = (/** @type {string} */ msg) => process.stderr.write(`[lanes] ${msg}\
 const { isCI } = ci;
 
 function cacheRoot() {
-  return process.env.PULUMI_TURN_LOOKUP_CLI_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "pulumi-cloudflare-turn-lookup");
+  return (
+    process.env.PULUMI_TURN_LOOKUP_CLI_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "pulumi-cloudflare-turn-lookup")
+  );
 }
 
 /**
@@ -67,13 +69,16 @@ function runsInPlace(lane) {
 function laneCopy(name, lane, env) {
   const dir = path.join(REPO, ".lanes", name);
   fs.rmSync(dir, { recursive: true, force: true });
-  const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: REPO, encoding: "utf8" }).split("\0").filter(Boolean);
+  const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: REPO, encoding: "utf8" })
+    .split("\0")
+    .filter(Boolean);
   for (const file of files) {
     if (file.startsWith(".lanes/") || !fs.existsSync(path.join(REPO, file))) continue;
     fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     fs.copyFileSync(path.join(REPO, file), path.join(dir, file));
   }
-  const npm = (/** @type {string[]} */ args) => execFileSync("npm", [...args, "--no-audit", "--no-fund", "--loglevel=error"], { cwd: dir, env, stdio: "inherit" });
+  const npm = (/** @type {string[]} */ args) =>
+    execFileSync("npm", [...args, "--no-audit", "--no-fund", "--loglevel=error"], { cwd: dir, env, stdio: "inherit" });
   log(`${name}: installing the locked tree and @pulumi/pulumi ${lane.pulumi}...`);
   npm(["ci"]);
   npm(["install", "--no-save", `@pulumi/pulumi@${lane.pulumi}`]);
@@ -91,7 +96,12 @@ function prepareLane(name) {
   const env = { ...process.env, PATH: `${nodeBin}${path.delimiter}${process.env.PATH}`, PULUMI_TURN_LOOKUP_CLI_TOOLS: lane.cli, CI: process.env.CI ?? "true" };
   const dir = runsInPlace(lane) ? REPO : laneCopy(name, lane, env);
   execFileSync("npm", ["run", "build", "--silent"], { cwd: dir, env, stdio: "inherit" });
-  const cliBin = execFileSync(process.execPath, [path.join(dir, "scripts/pulumi.mjs"), "--bin-dir"], { cwd: dir, env, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
+  const cliBin = execFileSync(process.execPath, [path.join(dir, "scripts/pulumi.mjs"), "--bin-dir"], {
+    cwd: dir,
+    env,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  }).trim();
   const cli = execFileSync(path.join(cliBin, "pulumi"), ["version"], { encoding: "utf8" }).trim();
   const node = execFileSync(path.join(nodeBin, "node"), ["--version"], { encoding: "utf8" }).trim();
   const sdk = JSON.parse(fs.readFileSync(path.join(dir, "node_modules/@pulumi/pulumi/package.json"), "utf8")).version;

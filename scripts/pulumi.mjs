@@ -56,7 +56,9 @@ function pinnedVersion() {
 
 /** The cache root: every build of every pin lives below it. */
 function cacheRoot() {
-  return process.env.PULUMI_TURN_LOOKUP_CLI_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "pulumi-cloudflare-turn-lookup");
+  return (
+    process.env.PULUMI_TURN_LOOKUP_CLI_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "pulumi-cloudflare-turn-lookup")
+  );
 }
 
 /** The cache folder for this exact pin: a change to a go.mod or go.sum means a new build. */
@@ -94,12 +96,17 @@ export function findCli() {
 
 /** Checks that Go is there and new enough for every go.mod to build; one message with the fix if not. */
 function checkGo() {
-  const needed = [CLI_TOOLS, HOST_TOOLS].map((t) => /^go (\d+\.\d+(?:\.\d+)?)/m.exec(readGoMod(t))?.[1] ?? "0").sort(compareVersions).at(-1) ?? "0";
+  const needed =
+    [CLI_TOOLS, HOST_TOOLS]
+      .map((t) => /^go (\d+\.\d+(?:\.\d+)?)/m.exec(readGoMod(t))?.[1] ?? "0")
+      .sort(compareVersions)
+      .at(-1) ?? "0";
   const fix = `Install Go ${needed} or newer (https://go.dev/dl/, or your package manager), or put a Pulumi CLI on PATH.`;
   const r = spawnSync("go", ["env", "GOVERSION"], { encoding: "utf8" });
   if (r.error || r.status !== 0) throw new SetupError(`Go is not installed; it is needed once, to build the Pulumi CLI from its Go modules. ${fix}`);
   const have = r.stdout.trim().replace(/^go/, "");
-  if (compareVersions(have, needed) < 0) throw new SetupError(`Go ${have} is too old to build the Pulumi CLI ${pinnedVersion()}: it needs Go ${needed}. ${fix}`);
+  if (compareVersions(have, needed) < 0)
+    throw new SetupError(`Go ${have} is too old to build the Pulumi CLI ${pinnedVersion()}: it needs Go ${needed}. ${fix}`);
   return have;
 }
 
@@ -167,7 +174,12 @@ function goWithProgress(phase, args, cwd, { total, count = () => false, env = {}
  */
 function moduleCount(tool) {
   const sum = fs.readFileSync(path.join(TOOLS, tool, "go.sum"), "utf8");
-  return new Set(sum.split("\n").filter((l) => l && !/\/go\.mod /.test(l)).map((l) => l.split(" ").slice(0, 2).join("@"))).size;
+  return new Set(
+    sum
+      .split("\n")
+      .filter((l) => l && !/\/go\.mod /.test(l))
+      .map((l) => l.split(" ").slice(0, 2).join("@")),
+  ).size;
 }
 
 /** Builds the CLI and the Node.js language host into the cache; returns the bin directory. */
@@ -183,7 +195,13 @@ export async function buildCli() {
   );
   const builds = [
     ["the CLI", CLI_TOOLS, "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi", "pulumi", pinnedVersion()],
-    ["the Node.js language host", HOST_TOOLS, "github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs", "pulumi-language-nodejs", requiredVersion(HOST_TOOLS, "github.com/pulumi/pulumi/sdk/v3")],
+    [
+      "the Node.js language host",
+      HOST_TOOLS,
+      "github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs",
+      "pulumi-language-nodejs",
+      requiredVersion(HOST_TOOLS, "github.com/pulumi/pulumi/sdk/v3"),
+    ],
   ];
   const readonly = { GOFLAGS: `${process.env.GOFLAGS ?? ""} -mod=readonly`.trim() };
   for (const [what, tool, pkg, out, version] of builds) {
@@ -193,14 +211,21 @@ export async function buildCli() {
       count: (line) => /^# get .*\.zip: 200 OK/.test(line),
       env: readonly,
     });
-    const packages = execFileSync("go", ["list", "-deps", pkg], { cwd, encoding: "utf8", env: { ...process.env, CGO_ENABLED: "0", ...readonly } }).trim().split("\n").length;
+    const packages = execFileSync("go", ["list", "-deps", pkg], { cwd, encoding: "utf8", env: { ...process.env, CGO_ENABLED: "0", ...readonly } })
+      .trim()
+      .split("\n").length;
     // Stamped as the official release build does, so `pulumi version` and plugin checks see the real version.
     const ldflags = `-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=${version}`;
-    await goWithProgress(`compiling ${what} ${version} (packages)`, ["build", "-v", "-trimpath", "-ldflags", ldflags, "-o", path.join(staging, out), pkg], cwd, {
-      total: packages,
-      count: (line) => !line.startsWith("go: ") && !line.startsWith("#") && !line.includes(" "),
-      env: readonly,
-    });
+    await goWithProgress(
+      `compiling ${what} ${version} (packages)`,
+      ["build", "-v", "-trimpath", "-ldflags", ldflags, "-o", path.join(staging, out), pkg],
+      cwd,
+      {
+        total: packages,
+        count: (line) => !line.startsWith("go: ") && !line.startsWith("#") && !line.includes(" "),
+        env: readonly,
+      },
+    );
   }
   // The engine looks for the dynamic provider plugin beside the CLI, as the
   // official distribution ships it; @pulumi/pulumi carries the script.

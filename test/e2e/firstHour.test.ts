@@ -76,47 +76,64 @@ describe.skipIf(!cliDir)("a new user's first hour", () => {
       expect(tsc.status).toBe(0);
     });
 
-    it("a token set without --secret previews with one warning that gives the fix, and never shows the token", async () => {
-      await ws.ok(["stack", "init", "dev"]);
-      for (const [k, v] of Object.entries({ keyId: KEY_ID, accountId: ACCOUNT_ID, "cloudflare:baseUrl": emulator.url, "cloudflare:apiToken": REAL_LOOKING_TOKEN })) {
-        await ws.ok(["config", "set", k, v]);
-      }
-      const r = await ws.run(["preview"], { record: false });
-      expect(r.code).toBe(0);
-      const warning = "cloudflare:apiToken is stored in the stack config in clear text (Pulumi.dev.yaml, which is usually committed)";
-      // Once per run: the engine prints a warning where it happens and again in the summary.
-      expect(occurrences(r, warning)).toBeGreaterThanOrEqual(1);
-      expect(occurrences(r, warning)).toBeLessThanOrEqual(2);
-      expect(r.stdout.slice(r.stdout.indexOf("Diagnostics:"))).toContain("pulumi config set --secret cloudflare:apiToken <token>");
-      expect(r.stdout + r.stderr).not.toContain(REAL_LOOKING_TOKEN);
-      expect(r.stdout).toContain(SEEDED.name);
-      expectReadable(r);
-    }, E2E_TIMEOUT);
+    it(
+      "a token set without --secret previews with one warning that gives the fix, and never shows the token",
+      async () => {
+        await ws.ok(["stack", "init", "dev"]);
+        for (const [k, v] of Object.entries({
+          keyId: KEY_ID,
+          accountId: ACCOUNT_ID,
+          "cloudflare:baseUrl": emulator.url,
+          "cloudflare:apiToken": REAL_LOOKING_TOKEN,
+        })) {
+          await ws.ok(["config", "set", k, v]);
+        }
+        const r = await ws.run(["preview"], { record: false });
+        expect(r.code).toBe(0);
+        const warning = "cloudflare:apiToken is stored in the stack config in clear text (Pulumi.dev.yaml, which is usually committed)";
+        // Once per run: the engine prints a warning where it happens and again in the summary.
+        expect(occurrences(r, warning)).toBeGreaterThanOrEqual(1);
+        expect(occurrences(r, warning)).toBeLessThanOrEqual(2);
+        expect(r.stdout.slice(r.stdout.indexOf("Diagnostics:"))).toContain("pulumi config set --secret cloudflare:apiToken <token>");
+        expect(r.stdout + r.stderr).not.toContain(REAL_LOOKING_TOKEN);
+        expect(r.stdout).toContain(SEEDED.name);
+        expectReadable(r);
+      },
+      E2E_TIMEOUT,
+    );
 
-    it("with the token set as a secret, preview shows the key's name and no warning; up exports it", async () => {
-      await ws.ok(["config", "set", "--secret", "cloudflare:apiToken", REAL_LOOKING_TOKEN]);
-      const preview = await ws.run(["preview"]);
-      expect(preview.code).toBe(0);
-      expect(preview.stdout).toMatch(new RegExp(`name\\s*: "${SEEDED.name}"`));
-      expect(preview.stdout).not.toContain("clear text");
-      const up = await ws.run(["up", "--yes"]);
-      expect(up.code).toBe(0);
-      expect(JSON.parse(await ws.ok(["stack", "output", "--json"]))).toMatchObject({ name: SEEDED.name, uid: KEY_ID, clientLoaded: "function" });
-    }, E2E_TIMEOUT);
+    it(
+      "with the token set as a secret, preview shows the key's name and no warning; up exports it",
+      async () => {
+        await ws.ok(["config", "set", "--secret", "cloudflare:apiToken", REAL_LOOKING_TOKEN]);
+        const preview = await ws.run(["preview"]);
+        expect(preview.code).toBe(0);
+        expect(preview.stdout).toMatch(new RegExp(`name\\s*: "${SEEDED.name}"`));
+        expect(preview.stdout).not.toContain("clear text");
+        const up = await ws.run(["up", "--yes"]);
+        expect(up.code).toBe(0);
+        expect(JSON.parse(await ws.ok(["stack", "output", "--json"]))).toMatchObject({ name: SEEDED.name, uid: KEY_ID, clientLoaded: "function" });
+      },
+      E2E_TIMEOUT,
+    );
 
-    it("the usual mistake, an unknown key, reads once with the key named, then destroy", async () => {
-      await ws.ok(["config", "set", "keyId", OTHER_KEY_ID]);
-      const r = await ws.run(["preview"]);
-      expect(r.code).not.toBe(0);
-      expect(occurrences(r, "TURN key not found")).toBeGreaterThanOrEqual(1);
-      expect(occurrences(r, "TURN key not found (account")).toBeLessThanOrEqual(2);
-      expect(r.stdout).toContain(`key ${OTHER_KEY_ID}`);
-      expectReadable(r);
-      await ws.ok(["config", "set", "keyId", KEY_ID]);
-      await ws.ok(["destroy", "--yes"]);
-      expect(emulator.requests.every((x) => x.method === "GET")).toBe(true);
-      expect(ws.transcript.join("\n")).not.toContain(REAL_LOOKING_TOKEN);
-    }, E2E_TIMEOUT);
+    it(
+      "the usual mistake, an unknown key, reads once with the key named, then destroy",
+      async () => {
+        await ws.ok(["config", "set", "keyId", OTHER_KEY_ID]);
+        const r = await ws.run(["preview"]);
+        expect(r.code).not.toBe(0);
+        expect(occurrences(r, "TURN key not found")).toBeGreaterThanOrEqual(1);
+        expect(occurrences(r, "TURN key not found (account")).toBeLessThanOrEqual(2);
+        expect(r.stdout).toContain(`key ${OTHER_KEY_ID}`);
+        expectReadable(r);
+        await ws.ok(["config", "set", "keyId", KEY_ID]);
+        await ws.ok(["destroy", "--yes"]);
+        expect(emulator.requests.every((x) => x.method === "GET")).toBe(true);
+        expect(ws.transcript.join("\n")).not.toContain(REAL_LOOKING_TOKEN);
+      },
+      E2E_TIMEOUT,
+    );
   });
 
   describe("every failure path reads once", () => {
@@ -140,14 +157,24 @@ describe.skipIf(!cliDir)("a new user's first hour", () => {
       /** Text that must not appear (a value that may hold a secret). */
       never?: string[];
     };
-    const bad = (label: string, form: string, extra: Partial<FailurePath> & Pick<FailurePath, "message" | "also">, config: Record<string, string> = {}): FailurePath => ({
+    const bad = (
+      label: string,
+      form: string,
+      extra: Partial<FailurePath> & Pick<FailurePath, "message" | "also">,
+      config: Record<string, string> = {},
+    ): FailurePath => ({
       label: `${form}: ${label}`,
       config: () => ({ ...base(), form, ...config }),
       ...extra,
     });
     // The settings' usual mistakes, in the provider process (resource) and the program process (function) alike.
     const settingMistakes = ["resource", "function"].flatMap((form) => [
-      bad("a limit that is not a number", form, { message: 'turnKeyLookup:burst must be a whole number; got "abc"', also: [] }, { "turnKeyLookup:burst": "abc" }),
+      bad(
+        "a limit that is not a number",
+        form,
+        { message: 'turnKeyLookup:burst must be a whole number; got "abc"', also: [] },
+        { "turnKeyLookup:burst": "abc" },
+      ),
       bad("the token under a near-miss key", form, {
         tokenKey: "cloudflare:apitoken",
         message: "cloudflare:apitoken is set, but cloudflare:apiToken is not: did you mean cloudflare:apiToken?",
@@ -161,70 +188,127 @@ describe.skipIf(!cliDir)("a new user's first hour", () => {
       }),
     ]);
     const paths: FailurePath[] = [
-      { label: "resource: unknown key", config: () => ({ ...base(), keyId: OTHER_KEY_ID }), message: "TURN key not found (account", also: [`key ${OTHER_KEY_ID}`] },
-      { label: "resource: wrong token", config: base, token: "Wr0ngTokenWr0ngTokenWr0ngTokenWr0ngToken", message: "Cloudflare refused the credential", also: ["Calls Read", `key ${KEY_ID}`] },
-      { label: "resource: malformed key id", config: () => ({ ...base(), keyId: "../../user/tokens" }), message: "keyId must be 32 lowercase hexadecimal characters", also: ["TurnKeyLookup turn-key"] },
-      { label: "resource: emulator down", config: () => ({ ...base(), "cloudflare:baseUrl": "http://127.0.0.1:9/client/v4" }), message: "Could not reach the Cloudflare API", also: ["ECONNREFUSED", "after 4 attempts", `key ${KEY_ID}`] },
+      {
+        label: "resource: unknown key",
+        config: () => ({ ...base(), keyId: OTHER_KEY_ID }),
+        message: "TURN key not found (account",
+        also: [`key ${OTHER_KEY_ID}`],
+      },
+      {
+        label: "resource: wrong token",
+        config: base,
+        token: "Wr0ngTokenWr0ngTokenWr0ngTokenWr0ngToken",
+        message: "Cloudflare refused the credential",
+        also: ["Calls Read", `key ${KEY_ID}`],
+      },
+      {
+        label: "resource: malformed key id",
+        config: () => ({ ...base(), keyId: "../../user/tokens" }),
+        message: "keyId must be 32 lowercase hexadecimal characters",
+        also: ["TurnKeyLookup turn-key"],
+      },
+      {
+        label: "resource: emulator down",
+        config: () => ({ ...base(), "cloudflare:baseUrl": "http://127.0.0.1:9/client/v4" }),
+        message: "Could not reach the Cloudflare API",
+        also: ["ECONNREFUSED", "after 4 attempts", `key ${KEY_ID}`],
+      },
       {
         label: "resource: base URL without /client/v4",
         config: () => ({ ...base(), "cloudflare:baseUrl": emulator.url.replace(/\/client\/v4$/, "") }),
         message: "Cloudflare has no API route for",
         also: ["Check cloudflare:baseUrl", "/client/v4"],
       },
-      { label: "by name: no such name", config: () => ({ ...base(), form: "byName", keyName: "no-such-app" }), message: 'No TURN key is named "no-such-app"', also: ['"production-realtime-app"'] },
-      { label: "function: unknown key", config: () => ({ ...base(), form: "function", keyId: OTHER_KEY_ID }), message: "TURN key not found (account", also: [`key ${OTHER_KEY_ID}`] },
-      { label: "function: malformed key id", config: () => ({ ...base(), form: "function", keyId: "abc" }), message: "keyId must be 32 lowercase hexadecimal characters", also: ['"abc"'] },
+      {
+        label: "by name: no such name",
+        config: () => ({ ...base(), form: "byName", keyName: "no-such-app" }),
+        message: 'No TURN key is named "no-such-app"',
+        also: ['"production-realtime-app"'],
+      },
+      {
+        label: "function: unknown key",
+        config: () => ({ ...base(), form: "function", keyId: OTHER_KEY_ID }),
+        message: "TURN key not found (account",
+        also: [`key ${OTHER_KEY_ID}`],
+      },
+      {
+        label: "function: malformed key id",
+        config: () => ({ ...base(), form: "function", keyId: "abc" }),
+        message: "keyId must be 32 lowercase hexadecimal characters",
+        also: ['"abc"'],
+      },
       ...settingMistakes,
     ];
-    it.each(paths)("$label", async ({ label, config, token, tokenKey, env, message, also, never }) => {
-      await ws.initStack(label.replace(/\W+/g, "-"), config(), { [tokenKey ?? "cloudflare:apiToken"]: token ?? REAL_LOOKING_TOKEN });
-      const r = await ws.run(["preview"], { env });
-      expect(r.code).not.toBe(0);
-      // Once where it happens, at most once more in the summary.
-      expect(occurrences(r, message)).toBeGreaterThanOrEqual(1);
-      expect(occurrences(r, message)).toBeLessThanOrEqual(2);
-      for (const text of also) expect(r.stdout + r.stderr).toContain(text);
-      for (const text of [REAL_LOOKING_TOKEN, ...(never ?? [])]) expect(r.stdout + r.stderr).not.toContain(text);
-      expectReadable(r);
-    }, E2E_TIMEOUT);
+    it.each(paths)(
+      "$label",
+      async ({ label, config, token, tokenKey, env, message, also, never }) => {
+        await ws.initStack(label.replace(/\W+/g, "-"), config(), { [tokenKey ?? "cloudflare:apiToken"]: token ?? REAL_LOOKING_TOKEN });
+        const r = await ws.run(["preview"], { env });
+        expect(r.code).not.toBe(0);
+        // Once where it happens, at most once more in the summary.
+        expect(occurrences(r, message)).toBeGreaterThanOrEqual(1);
+        expect(occurrences(r, message)).toBeLessThanOrEqual(2);
+        for (const text of also) expect(r.stdout + r.stderr).toContain(text);
+        for (const text of [REAL_LOOKING_TOKEN, ...(never ?? [])]) expect(r.stdout + r.stderr).not.toContain(text);
+        expectReadable(r);
+      },
+      E2E_TIMEOUT,
+    );
 
-    it("config typos that leave the lookup working get one warning each, naming the key and never its value", async () => {
-      const value = "typo-value-4f2a9c";
-      await ws.initStack("typos", { ...base(), "turnKeyLookup:maxConcurency": "3", "turnKeyLookup:timeout": value }, { "cloudflare:apiToken": REAL_LOOKING_TOKEN });
-      const r = await ws.run(["preview"]);
-      expect(r.code, r.stdout + r.stderr).toBe(0);
-      expect(r.stdout).toContain(SEEDED.name);
-      const nearMiss = "turnKeyLookup:maxConcurency is set, but turnKeyLookup:maxConcurrency is not: did you mean turnKeyLookup:maxConcurrency?";
-      const unknown = "turnKeyLookup:timeout is not a setting of pulumi-cloudflare-turn-lookup and is ignored; the turnKeyLookup: keys are turnKeyLookup:maxConcurrency,";
-      for (const warning of [nearMiss, unknown]) {
+    it(
+      "config typos that leave the lookup working get one warning each, naming the key and never its value",
+      async () => {
+        const value = "typo-value-4f2a9c";
+        await ws.initStack(
+          "typos",
+          { ...base(), "turnKeyLookup:maxConcurency": "3", "turnKeyLookup:timeout": value },
+          { "cloudflare:apiToken": REAL_LOOKING_TOKEN },
+        );
+        const r = await ws.run(["preview"]);
+        expect(r.code, r.stdout + r.stderr).toBe(0);
+        expect(r.stdout).toContain(SEEDED.name);
+        const nearMiss = "turnKeyLookup:maxConcurency is set, but turnKeyLookup:maxConcurrency is not: did you mean turnKeyLookup:maxConcurrency?";
+        const unknown =
+          "turnKeyLookup:timeout is not a setting of pulumi-cloudflare-turn-lookup and is ignored; the turnKeyLookup: keys are turnKeyLookup:maxConcurrency,";
+        for (const warning of [nearMiss, unknown]) {
+          expect(occurrences(r, warning)).toBeGreaterThanOrEqual(1);
+          expect(occurrences(r, warning)).toBeLessThanOrEqual(2);
+        }
+        expect(r.stdout + r.stderr).not.toContain(value);
+        expectReadable(r);
+      },
+      E2E_TIMEOUT,
+    );
+
+    it(
+      "a base URL under a near-miss key: the lookup goes to Cloudflare's API, and the warning says why",
+      async () => {
+        const { "cloudflare:baseUrl": url, ...rest } = base();
+        await ws.initStack("base-url-typo", { ...rest, form: "function", "cloudflare:baseURL": url }, { "cloudflare:apiToken": REAL_LOOKING_TOKEN });
+        const r = await ws.run(["preview"]);
+        expect(r.code).not.toBe(0);
+        const warning = "cloudflare:baseURL is set, but cloudflare:baseUrl is not: did you mean cloudflare:baseUrl?";
         expect(occurrences(r, warning)).toBeGreaterThanOrEqual(1);
         expect(occurrences(r, warning)).toBeLessThanOrEqual(2);
-      }
-      expect(r.stdout + r.stderr).not.toContain(value);
-      expectReadable(r);
-    }, E2E_TIMEOUT);
+        expect(r.stdout + r.stderr).toContain("Could not reach the Cloudflare API at https://api.cloudflare.com");
+        expect(r.stdout + r.stderr).not.toContain(REAL_LOOKING_TOKEN);
+        expectReadable(r);
+      },
+      E2E_TIMEOUT,
+    );
 
-    it("a base URL under a near-miss key: the lookup goes to Cloudflare's API, and the warning says why", async () => {
-      const { "cloudflare:baseUrl": url, ...rest } = base();
-      await ws.initStack("base-url-typo", { ...rest, form: "function", "cloudflare:baseURL": url }, { "cloudflare:apiToken": REAL_LOOKING_TOKEN });
-      const r = await ws.run(["preview"]);
-      expect(r.code).not.toBe(0);
-      const warning = "cloudflare:baseURL is set, but cloudflare:baseUrl is not: did you mean cloudflare:baseUrl?";
-      expect(occurrences(r, warning)).toBeGreaterThanOrEqual(1);
-      expect(occurrences(r, warning)).toBeLessThanOrEqual(2);
-      expect(r.stdout + r.stderr).toContain("Could not reach the Cloudflare API at https://api.cloudflare.com");
-      expect(r.stdout + r.stderr).not.toContain(REAL_LOOKING_TOKEN);
-      expectReadable(r);
-    }, E2E_TIMEOUT);
-
-    it.each(settingMistakes)("$label, in pulumi up too", async ({ label, env, message, never }) => {
-      await ws.ok(["stack", "select", label.replace(/\W+/g, "-")]);
-      const r = await ws.run(["up", "--yes"], { env });
-      expect(r.code).not.toBe(0);
-      expect(occurrences(r, message)).toBeGreaterThanOrEqual(1);
-      expect(occurrences(r, message)).toBeLessThanOrEqual(2);
-      for (const text of [REAL_LOOKING_TOKEN, ...(never ?? [])]) expect(r.stdout + r.stderr).not.toContain(text);
-      expectReadable(r);
-    }, E2E_TIMEOUT);
+    it.each(settingMistakes)(
+      "$label, in pulumi up too",
+      async ({ label, env, message, never }) => {
+        await ws.ok(["stack", "select", label.replace(/\W+/g, "-")]);
+        const r = await ws.run(["up", "--yes"], { env });
+        expect(r.code).not.toBe(0);
+        expect(occurrences(r, message)).toBeGreaterThanOrEqual(1);
+        expect(occurrences(r, message)).toBeLessThanOrEqual(2);
+        for (const text of [REAL_LOOKING_TOKEN, ...(never ?? [])]) expect(r.stdout + r.stderr).not.toContain(text);
+        expectReadable(r);
+      },
+      E2E_TIMEOUT,
+    );
   });
 });

@@ -92,7 +92,10 @@ export class Workspace {
     fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${name}\nruntime: nodejs\nmain: program/index.ts\n`);
     fs.writeFileSync(
       path.join(dir, "tsconfig.json"),
-      JSON.stringify({ compilerOptions: { strict: true, target: "ES2022", module: "nodenext", moduleResolution: "nodenext", esModuleInterop: true, skipLibCheck: true }, files: ["program/index.ts"] }),
+      JSON.stringify({
+        compilerOptions: { strict: true, target: "ES2022", module: "nodenext", moduleResolution: "nodenext", esModuleInterop: true, skipLibCheck: true },
+        files: ["program/index.ts"],
+      }),
     );
     installPacked(dir, { typescript: "5.9.3", "@types/node": "^20.19.0" });
     return new Workspace(dir, cliDir);

@@ -63,50 +63,66 @@ describe.skipIf(!cliDir)("behind a proxy, under the real Pulumi engine", () => {
     E2E_TIMEOUT,
   );
 
-  it("NO_PROXY sends both forms direct", async () => {
-    proxy.connects.length = 0;
-    const connectionsBefore = front.connections();
-    const outputs = await upWith({ HTTPS_PROXY: proxy.url, NO_PROXY: "127.0.0.1" });
-    expect(outputs).toEqual({ functionName: NAME, resourceName: NAME });
-    expect(front.connections() - connectionsBefore).toBeGreaterThanOrEqual(2);
-    expect(connectsTo(front.url)).toBe(0);
-  }, E2E_TIMEOUT);
-
-  it("HTTP_PROXY carries both forms to an http base URL", async () => {
-    await ws.ok(["config", "set", "cloudflare:baseUrl", emulator.url]);
-    try {
+  it(
+    "NO_PROXY sends both forms direct",
+    async () => {
       proxy.connects.length = 0;
-      emulator.reset();
-      const outputs = await upWith({ HTTP_PROXY: proxy.url });
+      const connectionsBefore = front.connections();
+      const outputs = await upWith({ HTTPS_PROXY: proxy.url, NO_PROXY: "127.0.0.1" });
       expect(outputs).toEqual({ functionName: NAME, resourceName: NAME });
-      expect(emulator.requests.length).toBeGreaterThanOrEqual(2);
-      expect(connectsTo(emulator.url)).toBeGreaterThanOrEqual(2);
-    } finally {
-      await ws.ok(["config", "set", "cloudflare:baseUrl", front.url]);
-    }
-  }, E2E_TIMEOUT);
+      expect(front.connections() - connectionsBefore).toBeGreaterThanOrEqual(2);
+      expect(connectsTo(front.url)).toBe(0);
+    },
+    E2E_TIMEOUT,
+  );
+
+  it(
+    "HTTP_PROXY carries both forms to an http base URL",
+    async () => {
+      await ws.ok(["config", "set", "cloudflare:baseUrl", emulator.url]);
+      try {
+        proxy.connects.length = 0;
+        emulator.reset();
+        const outputs = await upWith({ HTTP_PROXY: proxy.url });
+        expect(outputs).toEqual({ functionName: NAME, resourceName: NAME });
+        expect(emulator.requests.length).toBeGreaterThanOrEqual(2);
+        expect(connectsTo(emulator.url)).toBeGreaterThanOrEqual(2);
+      } finally {
+        await ws.ok(["config", "set", "cloudflare:baseUrl", front.url]);
+      }
+    },
+    E2E_TIMEOUT,
+  );
 
   // One form per preview: the engine ends a preview at its first error, so
   // two failing forms in one preview race to be reported.
   it.each([
     ["function", /pulumi:pulumi:Stack [^\n]*error: Could not reach the Cloudflare API [^\n]* through the proxy/],
     ["resource", /TurnKeyLookup through-proxy [^\n]*error: Preview failed: Could not reach the Cloudflare API [^\n]* through the proxy/],
-  ] as const)("an unreachable proxy fails the preview of the %s form with a message naming the proxy and its variable, never its password", async (only, row) => {
-    const port = await closedPort();
-    const password = "proxy-secret-4b1e8d";
-    await ws.ok(["config", "set", "only", only]);
-    try {
-      const r = await ws.run(["preview"], { env: { NODE_EXTRA_CA_CERTS: ca.caFile, HTTPS_PROXY: `http://ops:${password}@127.0.0.1:${port}` } });
-      const printed = r.stdout + r.stderr;
-      expect(r.code).not.toBe(0);
-      expect(printed).toContain(`Could not reach the Cloudflare API at ${new URL(front.url).origin} through the proxy 127.0.0.1:${port} (from HTTPS_PROXY) (ECONNREFUSED) after 4 attempts`);
-      expect(printed).toContain(`Check that the proxy 127.0.0.1:${port} is running and reachable, fix HTTPS_PROXY, or list the API's host in NO_PROXY to go direct.`);
-      // The function fails in the program (the stack's row), the read in the provider (its own row).
-      expect(printed).toMatch(row);
-      expect(printed).not.toContain(password);
-      expect(printed).not.toMatch(/^\s+at /m);
-    } finally {
-      await ws.ok(["config", "rm", "only"]);
-    }
-  }, E2E_TIMEOUT);
+  ] as const)(
+    "an unreachable proxy fails the preview of the %s form with a message naming the proxy and its variable, never its password",
+    async (only, row) => {
+      const port = await closedPort();
+      const password = "proxy-secret-4b1e8d";
+      await ws.ok(["config", "set", "only", only]);
+      try {
+        const r = await ws.run(["preview"], { env: { NODE_EXTRA_CA_CERTS: ca.caFile, HTTPS_PROXY: `http://ops:${password}@127.0.0.1:${port}` } });
+        const printed = r.stdout + r.stderr;
+        expect(r.code).not.toBe(0);
+        expect(printed).toContain(
+          `Could not reach the Cloudflare API at ${new URL(front.url).origin} through the proxy 127.0.0.1:${port} (from HTTPS_PROXY) (ECONNREFUSED) after 4 attempts`,
+        );
+        expect(printed).toContain(
+          `Check that the proxy 127.0.0.1:${port} is running and reachable, fix HTTPS_PROXY, or list the API's host in NO_PROXY to go direct.`,
+        );
+        // The function fails in the program (the stack's row), the read in the provider (its own row).
+        expect(printed).toMatch(row);
+        expect(printed).not.toContain(password);
+        expect(printed).not.toMatch(/^\s+at /m);
+      } finally {
+        await ws.ok(["config", "rm", "only"]);
+      }
+    },
+    E2E_TIMEOUT,
+  );
 });

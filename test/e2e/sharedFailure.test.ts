@@ -38,7 +38,11 @@ describe.skipIf(!cliDir)("one failure shared by several lookups, under the real 
   beforeAll(async () => {
     emulator = await startEmulator({ token: CANARY_TOKEN, seed: { keys: [{ accountId: ACCOUNT_ID, uid: KEY_ID, name: "production-realtime-app" }] } });
     ws = Workspace.create("turn-shared-failure", path.join(REPO, "test/e2e/stacks/shared-failure/index.ts"), cliDir!);
-    await ws.initStack("dev", { accountId: ACCOUNT_ID, keyName: "production-realtime-app", "cloudflare:baseUrl": emulator.url }, { "cloudflare:apiToken": "a-wrong-token-0000" });
+    await ws.initStack(
+      "dev",
+      { accountId: ACCOUNT_ID, keyName: "production-realtime-app", "cloudflare:baseUrl": emulator.url },
+      { "cloudflare:apiToken": "a-wrong-token-0000" },
+    );
     emulator.reset();
   }, E2E_TIMEOUT);
   afterAll(async () => {
@@ -46,21 +50,25 @@ describe.skipIf(!cliDir)("one failure shared by several lookups, under the real 
     await emulator?.close();
   });
 
-  it("with the wrong token: each lookup shows the auth message at most twice, no stack trace, one request", async () => {
-    const r = await ws.run(["preview"]);
-    expect(r.code).not.toBe(0);
-    const message = `Cloudflare refused the credential for the TURN key list (account ${ACCOUNT_ID})`;
-    // Each of the three lookups shows it where it fails, and at most once more in the summary.
-    for (const lookup of LOOKUPS) {
-      expect(shownFor(r, lookup, message), lookup).toBeGreaterThanOrEqual(1);
-      expect(shownFor(r, lookup, message), lookup).toBeLessThanOrEqual(2);
-    }
-    // Nothing else shows it: every occurrence belongs to one of the lookups.
-    expect(occurrences(r, message)).toBe(LOOKUPS.reduce((n, lookup) => n + shownFor(r, lookup, message), 0));
-    for (const lookup of LOOKUPS) expect(r.stdout).toMatch(new RegExp(`${lookup}[^\\n]*error: Preview failed: Cloudflare refused the credential`));
-    expect(r.stdout + r.stderr).not.toMatch(/^\s+at .+[(:]/m);
-    expect(r.stdout + r.stderr).not.toContain("Error: ");
-    // The refused list request is sent once for the run's three lookups.
-    expect(emulator.requests.map((x) => `${x.method} ${x.status}`)).toEqual(["GET 401"]);
-  }, E2E_TIMEOUT);
+  it(
+    "with the wrong token: each lookup shows the auth message at most twice, no stack trace, one request",
+    async () => {
+      const r = await ws.run(["preview"]);
+      expect(r.code).not.toBe(0);
+      const message = `Cloudflare refused the credential for the TURN key list (account ${ACCOUNT_ID})`;
+      // Each of the three lookups shows it where it fails, and at most once more in the summary.
+      for (const lookup of LOOKUPS) {
+        expect(shownFor(r, lookup, message), lookup).toBeGreaterThanOrEqual(1);
+        expect(shownFor(r, lookup, message), lookup).toBeLessThanOrEqual(2);
+      }
+      // Nothing else shows it: every occurrence belongs to one of the lookups.
+      expect(occurrences(r, message)).toBe(LOOKUPS.reduce((n, lookup) => n + shownFor(r, lookup, message), 0));
+      for (const lookup of LOOKUPS) expect(r.stdout).toMatch(new RegExp(`${lookup}[^\\n]*error: Preview failed: Cloudflare refused the credential`));
+      expect(r.stdout + r.stderr).not.toMatch(/^\s+at .+[(:]/m);
+      expect(r.stdout + r.stderr).not.toContain("Error: ");
+      // The refused list request is sent once for the run's three lookups.
+      expect(emulator.requests.map((x) => `${x.method} ${x.status}`)).toEqual(["GET 401"]);
+    },
+    E2E_TIMEOUT,
+  );
 });

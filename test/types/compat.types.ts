@@ -10,12 +10,7 @@ type Same<F extends keyof typeof ours & keyof typeof bridged> = [
   Equal<ReturnType<(typeof bridged)[F]>, ReturnType<(typeof ours)[F]>>,
 ];
 
-export const signaturesMatch: [
-  Same<"getCallsTurnApp">,
-  Same<"getCallsTurnAppOutput">,
-  Same<"getCallsTurnApps">,
-  Same<"getCallsTurnAppsOutput">,
-] = [
+export const signaturesMatch: [Same<"getCallsTurnApp">, Same<"getCallsTurnAppOutput">, Same<"getCallsTurnApps">, Same<"getCallsTurnAppsOutput">] = [
   [true, true],
   [true, true],
   [true, true],

@@ -52,9 +52,11 @@ describe("client.listTurnKeys", () => {
     expect(seen[0]!.headers.authorization).toBe(`Bearer ${CANARY_TOKEN}`);
   });
 
-  it("reads a key without a name as \"\", and one without dates as \"\"", async () => {
+  it('reads a key without a name as "", and one without dates as ""', async () => {
     const { client } = clientWith([{ uid: KEY_ID }]);
-    expect(await client.listTurnKeys({ accountId: ACCOUNT_ID })).toEqual([{ accountId: ACCOUNT_ID, keyId: KEY_ID, uid: KEY_ID, name: "", created: "", modified: "" }]);
+    expect(await client.listTurnKeys({ accountId: ACCOUNT_ID })).toEqual([
+      { accountId: ACCOUNT_ID, keyId: KEY_ID, uid: KEY_ID, name: "", created: "", modified: "" },
+    ]);
   });
 
   it("checks the account id before any request", async () => {
@@ -78,7 +80,14 @@ describe("client.listTurnKeys", () => {
 });
 
 describe("client.findTurnKeyByName", () => {
-  const keys = [item(1, "production-realtime-app"), item(2, "staging-realtime-app"), item(3, ""), item(4, "twin"), item(5, "twin"), item(6, "Production-Realtime-App")];
+  const keys = [
+    item(1, "production-realtime-app"),
+    item(2, "staging-realtime-app"),
+    item(3, ""),
+    item(4, "twin"),
+    item(5, "twin"),
+    item(6, "Production-Realtime-App"),
+  ];
 
   it("returns the one key with exactly that name, case-sensitively", async () => {
     const { client } = clientWith(keys);
@@ -136,7 +145,10 @@ describe("sharing within one client", () => {
   });
 
   it("with the cache on, a key of a listed account is served from the list; another key is fetched", async () => {
-    const { agent, seen } = mockApi([{ status: 200, body: envelope([item(1, "a")]) }, { status: 200, body: envelope({ ...RESULT, uid: OTHER_KEY_ID }) }]);
+    const { agent, seen } = mockApi([
+      { status: 200, body: envelope([item(1, "a")]) },
+      { status: 200, body: envelope({ ...RESULT, uid: OTHER_KEY_ID }) },
+    ]);
     const client = createTurnKeyClient({ apiToken: CANARY_TOKEN, env: {}, dispatcher: agent, cache: true });
     const list = client.listTurnKeys({ accountId: ACCOUNT_ID });
     // Asked while the list is in flight: it waits for the list instead of sending its own GET.
@@ -157,12 +169,19 @@ describe("sharing within one client", () => {
   });
 
   it("fewer keys are read by GET each; a key the list lacks is read by GET, so its own error names it", async () => {
-    const few = mockApi([{ status: 200, body: envelope(item(1, "one")) }, { status: 200, body: envelope(item(2, "two")) }, { status: 200, body: envelope(item(3, "three")) }]);
+    const few = mockApi([
+      { status: 200, body: envelope(item(1, "one")) },
+      { status: 200, body: envelope(item(2, "two")) },
+      { status: 200, body: envelope(item(3, "three")) },
+    ]);
     const client = createTurnKeyClient({ apiToken: CANARY_TOKEN, env: {}, dispatcher: few.agent, cache: true });
     await Promise.all([1, 2, 3].map((i) => client.getTurnKey({ accountId: ACCOUNT_ID, keyId: uidOf(i) })));
     expect(few.seen.map((r) => r.path)).toEqual([1, 2, 3].map((i) => `${LIST_PATH}/${uidOf(i)}`));
 
-    const { agent, seen } = mockApi([{ status: 200, body: envelope([1, 2, 3, 4].map((i) => item(i, `k${i}`))) }, { status: 404, body: failure(10404, "TURN key not found") }]);
+    const { agent, seen } = mockApi([
+      { status: 200, body: envelope([1, 2, 3, 4].map((i) => item(i, `k${i}`))) },
+      { status: 404, body: failure(10404, "TURN key not found") },
+    ]);
     const batched = createTurnKeyClient({ apiToken: CANARY_TOKEN, env: {}, dispatcher: agent, cache: true });
     const outcomes = await Promise.allSettled([1, 2, 3, 4, 9].map((i) => batched.getTurnKey({ accountId: ACCOUNT_ID, keyId: uidOf(i) })));
     expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "fulfilled", "fulfilled", "fulfilled", "rejected"]);

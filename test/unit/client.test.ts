@@ -212,7 +212,9 @@ describe("getTurnKey: input is checked before any request", () => {
   ];
   it.each(bad)("%s", async (_label, ids, field, text) => {
     const { agent, seen } = mockApi([{ status: 200, body: envelope(RESULT) }]);
-    const err = await getTurnKey({ accountId: ACCOUNT_ID, keyId: KEY_ID, ...ids }, { apiToken: CANARY_TOKEN, env: {}, dispatcher: agent }).catch((e: unknown) => e);
+    const err = await getTurnKey({ accountId: ACCOUNT_ID, keyId: KEY_ID, ...ids }, { apiToken: CANARY_TOKEN, env: {}, dispatcher: agent }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(TurnKeyInputError);
     expect((err as TurnKeyInputError).name).toBe("TurnKeyInputError");
     expect((err as TurnKeyInputError).field).toBe(field);
@@ -255,7 +257,10 @@ describe("getTurnKey: input is checked before any request", () => {
       expect(() => parseBaseUrl(`http://${host}/client/v4`)).toThrow(TurnKeyInputError);
     }
     const { agent } = mockApi([{ status: 200, body: envelope(RESULT) }], "http://127.0.0.1:8787");
-    const key = await getTurnKey({ accountId: ACCOUNT_ID, keyId: KEY_ID }, { apiToken: CANARY_TOKEN, env: {}, dispatcher: agent, baseUrl: "http://127.0.0.1:8787/client/v4" });
+    const key = await getTurnKey(
+      { accountId: ACCOUNT_ID, keyId: KEY_ID },
+      { apiToken: CANARY_TOKEN, env: {}, dispatcher: agent, baseUrl: "http://127.0.0.1:8787/client/v4" },
+    );
     expect(key.uid).toBe(KEY_ID);
   });
 });
@@ -282,7 +287,10 @@ describe("getTurnKey: sharing, cache, deadline and abort", () => {
   });
 
   it("failures are not cached", async () => {
-    const { agent, seen } = mockApi([{ status: 404, body: failure(10404, "nope") }, { status: 200, body: envelope(RESULT) }]);
+    const { agent, seen } = mockApi([
+      { status: 404, body: failure(10404, "nope") },
+      { status: 200, body: envelope(RESULT) },
+    ]);
     const opts = { apiToken: `${CANARY_TOKEN}-nocache`, env: {}, dispatcher: agent, cache: true };
     await expect(getTurnKey({ accountId: ACCOUNT_ID, keyId: KEY_ID }, opts)).rejects.toBeInstanceOf(TurnKeyNotFoundError);
     await expect(getTurnKey({ accountId: ACCOUNT_ID, keyId: KEY_ID }, opts)).resolves.toMatchObject({ uid: KEY_ID });

@@ -13,10 +13,13 @@ import { mockEngine, valueOf } from "../support/mocks";
 import { BRIDGED_IMPORT, COMPAT_PROGRAM, portedCompatProgram } from "../support/compatProgram";
 import { REPO } from "../support/packed";
 
-
 /** Type errors of `source` compiled as `file` with the repository's compiler options. */
 function typeErrors(file: string, source: string): string[] {
-  const config = ts.getParsedCommandLineOfConfigFile(path.join(REPO, "tsconfig.json"), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined })!;
+  const config = ts.getParsedCommandLineOfConfigFile(
+    path.join(REPO, "tsconfig.json"),
+    {},
+    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined },
+  )!;
   const host = ts.createCompilerHost(config.options);
   const readFile = host.readFile.bind(host);
   const fileExists = host.fileExists.bind(host);
@@ -69,11 +72,17 @@ describe("the compat functions in a program", () => {
 
   it("getCallsTurnApps lists the account in the API's order, keeps at most maxItems, and echoes its arguments", async () => {
     const all = await getCallsTurnApps({ accountId: ACCOUNT_ID });
-    expect(all).toEqual({ accountId: ACCOUNT_ID, maxItems: undefined, results: keys.map(({ name, uid, created, modified }) => ({ created, modified, name, uid })) });
+    expect(all).toEqual({
+      accountId: ACCOUNT_ID,
+      maxItems: undefined,
+      results: keys.map(({ name, uid, created, modified }) => ({ created, modified, name, uid })),
+    });
     const one = await valueOf(getCallsTurnAppsOutput({ accountId: ACCOUNT_ID, maxItems: 1 }));
     expect(one.results.map((r) => r.uid)).toEqual([KEY_ID]);
     expect(one.maxItems).toBe(1);
-    await expect(getCallsTurnApps({ accountId: ACCOUNT_ID, maxItems: 0 })).rejects.toThrow(new TurnKeyInputError("maxItems", "getCallsTurnApps: maxItems must be a whole number >= 1; got 0."));
+    await expect(getCallsTurnApps({ accountId: ACCOUNT_ID, maxItems: 0 })).rejects.toThrow(
+      new TurnKeyInputError("maxItems", "getCallsTurnApps: maxItems must be a whole number >= 1; got 0."),
+    );
   });
 
   it("failures are our typed errors, marked so the program runner prints their message alone", async () => {

@@ -72,7 +72,9 @@ describe("dependsOn in a preview", () => {
   });
 
   it("a list with one resource to be created among existing ones: unknown", async () => {
-    const state = await stateOf(lookupTurnKeyByNameOutput({ accountId: ACCOUNT_ID, name: "production-realtime-app" }, { dependsOn: [new Thing("made-d"), new Thing("pending-e")] }));
+    const state = await stateOf(
+      lookupTurnKeyByNameOutput({ accountId: ACCOUNT_ID, name: "production-realtime-app" }, { dependsOn: [new Thing("made-d"), new Thing("pending-e")] }),
+    );
     expect(state.known).toBe(false);
     expect(emulator.requests).toHaveLength(0);
   });

@@ -62,7 +62,10 @@ describe("cloudflare-turn-emulator (the bin)", () => {
     await fetch(`${admin}/requests`, { method: "DELETE" });
     const armed = await fetch(`${admin}/faults`, {
       method: "POST",
-      body: JSON.stringify({ path: "*", steps: [{ status: 429, headers: { "retry-after": "7" }, body: { success: false, errors: [{ code: 971, message: "slow" }] } }] }),
+      body: JSON.stringify({
+        path: "*",
+        steps: [{ status: 429, headers: { "retry-after": "7" }, body: { success: false, errors: [{ code: 971, message: "slow" }] } }],
+      }),
     });
     expect(armed.status).toBe(200);
     const limited = await fetch(`${url}/accounts/${ACCOUNT_ID}/calls/turn_keys/${KEY_ID}`, { headers: auth });

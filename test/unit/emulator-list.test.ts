@@ -38,7 +38,9 @@ describe("the emulator's list", () => {
     const body = (await res.json()) as { result: { uid: string; key: string } };
     expect(res.status).toBe(201);
     expect(body.result.key).toMatch(/^[0-9a-f]{64}$/);
-    const again = (await (await fetch(`${emulator.url}/accounts/${ACCOUNT_ID}/calls/turn_keys/${body.result.uid}`, { headers: { authorization: `Bearer ${CANARY_TOKEN}` } })).json()) as {
+    const again = (await (
+      await fetch(`${emulator.url}/accounts/${ACCOUNT_ID}/calls/turn_keys/${body.result.uid}`, { headers: { authorization: `Bearer ${CANARY_TOKEN}` } })
+    ).json()) as {
       result: Record<string, unknown>;
     };
     expect(again.result).not.toHaveProperty("key");

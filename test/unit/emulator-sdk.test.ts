@@ -37,14 +37,7 @@ describe("the emulator with the official cloudflare SDK", () => {
     expect(deleted.uid).toBe(uid);
     await expect(client.calls.turn.get(uid, { account_id: ACCOUNT_ID })).rejects.toMatchObject({ status: 404 });
 
-    expect(emulator.requests.map((r) => `${r.method} ${r.status}`)).toEqual([
-      "POST 201",
-      "GET 200",
-      "GET 200",
-      "PUT 200",
-      "DELETE 200",
-      "GET 404",
-    ]);
+    expect(emulator.requests.map((r) => `${r.method} ${r.status}`)).toEqual(["POST 201", "GET 200", "GET 200", "PUT 200", "DELETE 200", "GET 404"]);
   });
 
   it("refuses a wrong token with Cloudflare's authentication error", async () => {

@@ -58,7 +58,9 @@ describe("500 lookups against a rate-limited API", () => {
       inFlight = started;
       peak = Math.max(peak, inFlight);
     }, 2);
-    await Promise.all(KEYS.slice(0, 60).map((keyId) => getTurnKey({ accountId: ACCOUNT_ID, keyId }, { apiToken: CANARY_TOKEN, baseUrl: emulator.url, env: {} })));
+    await Promise.all(
+      KEYS.slice(0, 60).map((keyId) => getTurnKey({ accountId: ACCOUNT_ID, keyId }, { apiToken: CANARY_TOKEN, baseUrl: emulator.url, env: {} })),
+    );
     clearInterval(probe);
     expect(peak).toBeGreaterThan(0);
     expect(peak).toBeLessThanOrEqual(4);

@@ -18,7 +18,14 @@ const ENTRIES = {
 describe("the packed tarball", () => {
   it("holds LICENSE, README.md, package.json and dist/, and no sources or tests", () => {
     const listing = execFileSync("tar", ["-tzf", packedTarball()], { encoding: "utf8" }).trim().split("\n");
-    for (const file of ["package/LICENSE", "package/README.md", "package/package.json", "package/dist/provider/index.js", "package/dist/provider/index.d.ts", "package/dist/emulator/cli.js"]) {
+    for (const file of [
+      "package/LICENSE",
+      "package/README.md",
+      "package/package.json",
+      "package/dist/provider/index.js",
+      "package/dist/provider/index.d.ts",
+      "package/dist/emulator/cli.js",
+    ]) {
       expect(listing).toContain(file);
     }
     expect(listing.filter((f) => !f.startsWith("package/dist/") && !["package/LICENSE", "package/README.md", "package/package.json"].includes(f))).toEqual([]);
@@ -28,41 +35,49 @@ describe("the packed tarball", () => {
 
 describe("installed beside this lane's @pulumi/pulumi", () => {
   // Every lane runs this with its own SDK, so that together they cover every version lanes.json pins.
-  it.each([installedPulumiVersion()])("npm install of the tarball beside @pulumi/pulumi %s prints no peer-dependency warning", async (version) => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "turn-lookup-peer-"));
-    try {
-      fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "peer-check", private: true }));
-      const r = await runCommand("npm", ["install", "--no-audit", "--no-fund", "--loglevel=warn", packedTarball(), `@pulumi/pulumi@${version}`], dir);
-      expect(r.status, r.output).toBe(0);
-      expect(r.output).not.toMatch(/peer|ERESOLVE|conflict/i);
-      expect(JSON.parse(fs.readFileSync(path.join(dir, "node_modules/@pulumi/pulumi/package.json"), "utf8")).version).toBe(version);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  }, INSTALL_TIMEOUT);
+  it.each([installedPulumiVersion()])(
+    "npm install of the tarball beside @pulumi/pulumi %s prints no peer-dependency warning",
+    async (version) => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "turn-lookup-peer-"));
+      try {
+        fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "peer-check", private: true }));
+        const r = await runCommand("npm", ["install", "--no-audit", "--no-fund", "--loglevel=warn", packedTarball(), `@pulumi/pulumi@${version}`], dir);
+        expect(r.status, r.output).toBe(0);
+        expect(r.output).not.toMatch(/peer|ERESOLVE|conflict/i);
+        expect(JSON.parse(fs.readFileSync(path.join(dir, "node_modules/@pulumi/pulumi/package.json"), "utf8")).version).toBe(version);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    INSTALL_TIMEOUT,
+  );
 });
 
 describe("the examples, installed from a clone", () => {
-  it.each(["quickstart", "wiring"])("npm install works in examples/%s, with one copy of @pulumi/pulumi, and the program type-checks", async (example) => {
-    // A clone after `npm ci && npm run build`, as far as an example sees it:
-    // the package's root (what it installs from ../..) and the example itself.
-    const clone = fs.mkdtempSync(path.join(os.tmpdir(), "turn-lookup-clone-"));
-    for (const entry of ["package.json", "README.md", "LICENSE", "dist", `examples/${example}`]) {
-      fs.cpSync(path.join(REPO, entry), path.join(clone, entry), { recursive: true, filter: (src) => !src.includes("node_modules") });
-    }
-    const dir = path.join(clone, "examples", example);
-    try {
-      const install = await runCommand("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], dir);
-      expect(install.status, install.output).toBe(0);
-      const installed = path.join(dir, "node_modules/pulumi-cloudflare-turn-lookup");
-      expect(fs.lstatSync(installed).isSymbolicLink()).toBe(false);
-      expect(fs.existsSync(path.join(installed, "dist/provider/index.js"))).toBe(true);
-      expect(fs.existsSync(path.join(installed, "node_modules/@pulumi/pulumi"))).toBe(false);
-      expect(await runCommand(path.join(dir, "node_modules/.bin/tsc"), ["--noEmit", "-p", dir], dir)).toEqual({ status: 0, output: "" });
-    } finally {
-      fs.rmSync(clone, { recursive: true, force: true });
-    }
-  }, INSTALL_TIMEOUT);
+  it.each(["quickstart", "wiring"])(
+    "npm install works in examples/%s, with one copy of @pulumi/pulumi, and the program type-checks",
+    async (example) => {
+      // A clone after `npm ci && npm run build`, as far as an example sees it:
+      // the package's root (what it installs from ../..) and the example itself.
+      const clone = fs.mkdtempSync(path.join(os.tmpdir(), "turn-lookup-clone-"));
+      for (const entry of ["package.json", "README.md", "LICENSE", "dist", `examples/${example}`]) {
+        fs.cpSync(path.join(REPO, entry), path.join(clone, entry), { recursive: true, filter: (src) => !src.includes("node_modules") });
+      }
+      const dir = path.join(clone, "examples", example);
+      try {
+        const install = await runCommand("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], dir);
+        expect(install.status, install.output).toBe(0);
+        const installed = path.join(dir, "node_modules/pulumi-cloudflare-turn-lookup");
+        expect(fs.lstatSync(installed).isSymbolicLink()).toBe(false);
+        expect(fs.existsSync(path.join(installed, "dist/provider/index.js"))).toBe(true);
+        expect(fs.existsSync(path.join(installed, "node_modules/@pulumi/pulumi"))).toBe(false);
+        expect(await runCommand(path.join(dir, "node_modules/.bin/tsc"), ["--noEmit", "-p", dir], dir)).toEqual({ status: 0, output: "" });
+      } finally {
+        fs.rmSync(clone, { recursive: true, force: true });
+      }
+    },
+    INSTALL_TIMEOUT,
+  );
 });
 
 describe("module systems and TypeScript settings", () => {
@@ -76,7 +91,10 @@ describe("module systems and TypeScript settings", () => {
   const expected = Object.fromEntries(Object.entries(ENTRIES).map(([entry, names]) => [entry, names.map((n) => `${n}:function`)]));
   const probe = (load: string) =>
     Object.entries(ENTRIES)
-      .map(([entry, names], i) => `const m${i} = ${load.replace("ENTRY", entry)};\nout[${JSON.stringify(entry)}] = ${JSON.stringify(names)}.map((n) => n + ":" + typeof m${i}[n]);`)
+      .map(
+        ([entry, names], i) =>
+          `const m${i} = ${load.replace("ENTRY", entry)};\nout[${JSON.stringify(entry)}] = ${JSON.stringify(names)}.map((n) => n + ":" + typeof m${i}[n]);`,
+      )
       .join("\n");
 
   it("a CommonJS program requires the root and every subpath", () => {
@@ -95,20 +113,24 @@ describe("module systems and TypeScript settings", () => {
     { moduleResolution: "nodenext", module: "nodenext" },
     { moduleResolution: "bundler", module: "esnext" },
   ];
-  it.each(settings)("TypeScript with moduleResolution $moduleResolution type-checks the root and every subpath", async (compilerOptions) => {
-    const imports = Object.entries(ENTRIES)
-      .map(([entry, names], i) => `import * as m${i} from "${entry}";\nexport const uses${i} = [${names.map((n) => `m${i}.${n}`).join(", ")}];`)
-      .join("\n");
-    const typed = `import type { TurnKey, TurnKeyClient, LookupOptions } from "pulumi-cloudflare-turn-lookup/client";
+  it.each(settings)(
+    "TypeScript with moduleResolution $moduleResolution type-checks the root and every subpath",
+    async (compilerOptions) => {
+      const imports = Object.entries(ENTRIES)
+        .map(([entry, names], i) => `import * as m${i} from "${entry}";\nexport const uses${i} = [${names.map((n) => `m${i}.${n}`).join(", ")}];`)
+        .join("\n");
+      const typed = `import type { TurnKey, TurnKeyClient, LookupOptions } from "pulumi-cloudflare-turn-lookup/client";
 import type { GetCallsTurnAppResult } from "pulumi-cloudflare-turn-lookup/compat";
 export type Typed = [TurnKey, TurnKeyClient, LookupOptions, GetCallsTurnAppResult];`;
-    const name = `probe-${compilerOptions.moduleResolution}`;
-    fs.writeFileSync(path.join(dir, `${name}.ts`), `${imports}\n${typed}\n`);
-    // No skipLibCheck: our declarations must compile as they are.
-    fs.writeFileSync(
-      path.join(dir, `tsconfig.${name}.json`),
-      JSON.stringify({ compilerOptions: { ...compilerOptions, strict: true, target: "ES2022", noEmit: true, types: ["node"] }, files: [`${name}.ts`] }),
-    );
-    expect(await runCommand(path.join(dir, "node_modules/.bin/tsc"), ["-p", `tsconfig.${name}.json`], dir)).toEqual({ status: 0, output: "" });
-  }, 60_000);
+      const name = `probe-${compilerOptions.moduleResolution}`;
+      fs.writeFileSync(path.join(dir, `${name}.ts`), `${imports}\n${typed}\n`);
+      // No skipLibCheck: our declarations must compile as they are.
+      fs.writeFileSync(
+        path.join(dir, `tsconfig.${name}.json`),
+        JSON.stringify({ compilerOptions: { ...compilerOptions, strict: true, target: "ES2022", noEmit: true, types: ["node"] }, files: [`${name}.ts`] }),
+      );
+      expect(await runCommand(path.join(dir, "node_modules/.bin/tsc"), ["-p", `tsconfig.${name}.json`], dir)).toEqual({ status: 0, output: "" });
+    },
+    60_000,
+  );
 });

@@ -11,7 +11,6 @@ import { TurnKeyInputError, TurnKeyLookupError, getTurnKey } from "../../provide
 import { ACCOUNT_ID, CANARY_TOKEN, KEY_ID } from "../support/ids";
 import { RESULT, type Reply, envelope, mockApi } from "../support/mockApi";
 
-
 /** Strings that look like ids, nearly ids, or anything at all. */
 const idLike = fc.oneof(
   fc.stringMatching(ID_PATTERN),
@@ -54,7 +53,15 @@ const body = fc.oneof(
   fc.record({ success: fc.boolean(), errors: fc.anything(), messages: fc.anything(), result: fc.oneof(jsonValue, fc.constant(RESULT)) }, { requiredKeys: [] }),
   fc.record({
     success: fc.constant(true),
-    result: fc.record({ uid: fc.oneof(fc.constant(KEY_ID), fc.string()), name: fc.anything(), created: fc.oneof(fc.constant(RESULT.created), fc.string()), modified: fc.anything() }, { requiredKeys: [] }),
+    result: fc.record(
+      {
+        uid: fc.oneof(fc.constant(KEY_ID), fc.string()),
+        name: fc.anything(),
+        created: fc.oneof(fc.constant(RESULT.created), fc.string()),
+        modified: fc.anything(),
+      },
+      { requiredKeys: [] },
+    ),
   }),
   fc.constant(envelope(RESULT)),
 );
@@ -111,10 +118,21 @@ describe("server responses", () => {
 /** Dates as Cloudflare writes them, their variants, and near misses around the calendar and the format's edges. */
 const dateLike = fc.oneof(
   fc.date({ min: new Date("1970-01-01T00:00:00Z"), max: new Date("2100-01-01T00:00:00Z"), noInvalidDate: true }).map((d) => d.toISOString()),
-  fc.date({ min: new Date("1970-01-01T00:00:00Z"), max: new Date("2100-01-01T00:00:00Z"), noInvalidDate: true }).map((d) => d.toISOString().replace(/\.\d+Z$/, "Z")),
   fc
-    .tuple(fc.integer({ min: 1999, max: 2030 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }), fc.integer({ min: 0, max: 25 }), fc.integer({ min: 0, max: 61 }))
-    .map(([y, mo, d, h, mi]) => `${y}-${String(mo).padStart(2, "0")}-${String(d).padStart(2, "0")}T${String(h).padStart(2, "0")}:${String(mi).padStart(2, "0")}:00Z`),
+    .date({ min: new Date("1970-01-01T00:00:00Z"), max: new Date("2100-01-01T00:00:00Z"), noInvalidDate: true })
+    .map((d) => d.toISOString().replace(/\.\d+Z$/, "Z")),
+  fc
+    .tuple(
+      fc.integer({ min: 1999, max: 2030 }),
+      fc.integer({ min: 0, max: 13 }),
+      fc.integer({ min: 0, max: 32 }),
+      fc.integer({ min: 0, max: 25 }),
+      fc.integer({ min: 0, max: 61 }),
+    )
+    .map(
+      ([y, mo, d, h, mi]) =>
+        `${y}-${String(mo).padStart(2, "0")}-${String(d).padStart(2, "0")}T${String(h).padStart(2, "0")}:${String(mi).padStart(2, "0")}:00Z`,
+    ),
   fc.constantFrom(
     "2024-02-29T10:00:00Z",
     "2023-02-29T10:00:00Z",
@@ -158,7 +176,10 @@ const successBody = fc.record(
     messages: fc.oneof({ arbitrary: fc.constant([]), weight: 8 }, fc.constant(null), fc.array(message, { maxLength: 2 })),
     result: fc.oneof({ arbitrary: keyResult, weight: 4 }, { arbitrary: fc.array(keyResult, { maxLength: 3 }), weight: 4 }, fc.jsonValue({ maxDepth: 2 })),
     result_info: fc.oneof(
-      fc.record({ page: fc.oneof(fc.integer({ min: -1, max: 3 }), fc.double()), total_pages: fc.oneof(fc.integer({ min: -1, max: 3 }), fc.constant(2 ** 60)) }, { requiredKeys: [] }),
+      fc.record(
+        { page: fc.oneof(fc.integer({ min: -1, max: 3 }), fc.double()), total_pages: fc.oneof(fc.integer({ min: -1, max: 3 }), fc.constant(2 ** 60)) },
+        { requiredKeys: [] },
+      ),
       fc.jsonValue({ maxDepth: 1 }),
     ),
   },

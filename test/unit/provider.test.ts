@@ -64,7 +64,9 @@ describe("provider host (in process)", () => {
     // A bad limit does not fail configure (the SDK would print it with a stack trace): each read reports it, before any request.
     const before = emulator.requests.length;
     await limited.configure(configRequest({ "cloudflare:apiToken": CANARY_TOKEN, "turnKeyLookup:burst": "lots" }));
-    await expect(limited.readKey(KEY_ID, { accountId: ACCOUNT_ID, keyId: KEY_ID })).rejects.toThrow(/^turnKeyLookup:burst must be a whole number; got "lots"\.$/);
+    await expect(limited.readKey(KEY_ID, { accountId: ACCOUNT_ID, keyId: KEY_ID })).rejects.toThrow(
+      /^turnKeyLookup:burst must be a whole number; got "lots"\.$/,
+    );
     await expect(limited.readKeys("turn_keys", { accountId: ACCOUNT_ID })).rejects.toBeInstanceOf(TurnKeyInputError);
     await limited.configure(configRequest({ "cloudflare:apiToken": CANARY_TOKEN, "turnKeyLookup:burst": "0" }));
     await expect(limited.readKey(KEY_ID, { accountId: ACCOUNT_ID, keyId: KEY_ID })).rejects.toThrow(/^burst must be a whole number >= 1; got 0\.$/);
@@ -99,7 +101,10 @@ describe("provider host (in process)", () => {
     const byName = await host.readKey("name:production-realtime-app", { accountId: ACCOUNT_ID, name: "production-realtime-app" });
     expect(byName).toEqual({ id: "name:production-realtime-app", props: OUTPUTS });
     const list = await host.readKeys("turn_keys", { accountId: ACCOUNT_ID });
-    expect(list).toEqual({ id: "turn_keys", props: { accountId: ACCOUNT_ID, keys: [{ name: SEEDED.name, uid: KEY_ID, created: SEEDED.created, modified: SEEDED.modified }] } });
+    expect(list).toEqual({
+      id: "turn_keys",
+      props: { accountId: ACCOUNT_ID, keys: [{ name: SEEDED.name, uid: KEY_ID, created: SEEDED.created, modified: SEEDED.modified }] },
+    });
     expect(emulator.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`GET /client/v4/accounts/${ACCOUNT_ID}/calls/turn_keys`]);
   });
 
@@ -199,11 +204,16 @@ describe("the provider through the real dynamic-provider gRPC server", () => {
   it("logs each retry with its reason to the engine, never the credential", async () => {
     const fresh = "00000000000000000000000000000001";
     emulator.store.put({ accountId: ACCOUNT_ID, uid: fresh, name: "retried" });
-    emulator.addFaults([{ path: `/accounts/${ACCOUNT_ID}/calls/turn_keys/${fresh}`, steps: [{ status: 503, body: "busy", headers: { "retry-after-ms": "10" } }] }]);
+    emulator.addFaults([
+      { path: `/accounts/${ACCOUNT_ID}/calls/turn_keys/${fresh}`, steps: [{ status: 503, body: "busy", headers: { "retry-after-ms": "10" } }] },
+    ]);
     const result = await provider.read(fresh, { accountId: ACCOUNT_ID, keyId: fresh, __provider: installedText });
     expect(result.props.name).toBe("retried");
     // The log line travels to the engine on its own RPC: wait for it to arrive.
-    await until(() => provider.logs.some((l) => l.includes("retrying GET") && l.includes("HTTP 503") && l.includes(fresh)), "the retry line reaches the engine's log");
+    await until(
+      () => provider.logs.some((l) => l.includes("retrying GET") && l.includes("HTTP 503") && l.includes(fresh)),
+      "the retry line reaches the engine's log",
+    );
     expect([...provider.logs, provider.output.text].join("\n")).not.toContain(CANARY_TOKEN);
   });
 });

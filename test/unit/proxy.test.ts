@@ -70,7 +70,12 @@ describe("which proxy the environment names, as undici's EnvHttpProxyAgent reads
     ["HTTPS_PROXY for https", https, { HTTPS_PROXY: "http://p:1" }, "HTTPS_PROXY"],
     ["https_proxy before HTTPS_PROXY", https, { https_proxy: "http://p:1", HTTPS_PROXY: "http://q:2" }, "https_proxy"],
     ["the http proxy serves https when no https one is set", https, { HTTP_PROXY: "http://p:1" }, "HTTP_PROXY"],
-    ["an empty https_proxy hides HTTPS_PROXY, and the http one serves", https, { https_proxy: "", HTTPS_PROXY: "http://q:2", http_proxy: "http://p:1" }, "http_proxy"],
+    [
+      "an empty https_proxy hides HTTPS_PROXY, and the http one serves",
+      https,
+      { https_proxy: "", HTTPS_PROXY: "http://q:2", http_proxy: "http://p:1" },
+      "http_proxy",
+    ],
     ["HTTP_PROXY for http", http, { HTTP_PROXY: "http://p:1" }, "HTTP_PROXY"],
     ["HTTPS_PROXY is not for http", http, { HTTPS_PROXY: "http://p:1" }, undefined],
     ["NO_PROXY lists the host", https, { HTTPS_PROXY: "http://p:1", NO_PROXY: "example.com, api.cloudflare.com" }, undefined],
@@ -208,7 +213,9 @@ describe("the plain client's own agent behind a proxy", () => {
   it("retries through the proxy exactly as without one", async () => {
     proxy.connects.length = 0;
     emulator.reset();
-    emulator.addFaults([{ path: `/accounts/${ACCOUNT_ID}/calls/turn_keys/${KEY_ID}`, method: "GET", steps: [{ status: 503, body: "busy" }, { passthrough: true }] }]);
+    emulator.addFaults([
+      { path: `/accounts/${ACCOUNT_ID}/calls/turn_keys/${KEY_ID}`, method: "GET", steps: [{ status: 503, body: "busy" }, { passthrough: true }] },
+    ]);
     const { key } = await lookupWith({ HTTP_PROXY: proxy.url });
     expect(key!.uid).toBe(KEY_ID);
     expect(emulator.requests.map((r) => r.status)).toEqual([503, 200]);
@@ -274,8 +281,11 @@ function lookupInChild(env: NodeJS.ProcessEnv): Promise<{ key?: { name: string }
       (e) => console.log(JSON.stringify({ error: { name: e.name, message: e.message } })),
     ).finally(() => client.close());`;
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ["-e", script], { env: { PATH: process.env.PATH, NODE_EXTRA_CA_CERTS: ca.caFile, TOKEN: CANARY_TOKEN, BASE_URL: front.url, ...env } }, (err, stdout) =>
-      err ? reject(err) : resolve(JSON.parse(stdout) as { key?: { name: string } }),
+    execFile(
+      process.execPath,
+      ["-e", script],
+      { env: { PATH: process.env.PATH, NODE_EXTRA_CA_CERTS: ca.caFile, TOKEN: CANARY_TOKEN, BASE_URL: front.url, ...env } },
+      (err, stdout) => (err ? reject(err) : resolve(JSON.parse(stdout) as { key?: { name: string } })),
     );
   });
 }

@@ -62,7 +62,12 @@ describe("scripts/pulumi.mjs", () => {
     const r = run(fakeGo("1.26.8", 1.5), { PULUMI_TURN_LOOKUP_PROGRESS_MS: "400" });
     expect(r.status).toBe(0);
     const lines = r.stderr.split("\n");
-    for (const phase of ["downloading the Go modules of the CLI", "compiling the CLI v3.248.0 (packages)", "downloading the Go modules of the Node.js language host", "compiling the Node.js language host v3.68.0 (packages)"]) {
+    for (const phase of [
+      "downloading the Go modules of the CLI",
+      "compiling the CLI v3.248.0 (packages)",
+      "downloading the Go modules of the Node.js language host",
+      "compiling the Node.js language host v3.68.0 (packages)",
+    ]) {
       expect(lines).toContain(`[pulumi-cli] ${phase}...`);
       expect(lines.some((l) => new RegExp(`^\\[pulumi-cli\\] ${phase.replace(/[()]/g, "\\$&")}: \\d+ s(, [\\d,]+ of [\\d,]+)?$`).test(l))).toBe(true);
       expect(lines.some((l) => l.startsWith(`[pulumi-cli] ${phase}: done in`))).toBe(true);

@@ -41,8 +41,12 @@ describe("TurnKeyLookup", () => {
   it("throws TurnKeyInputError naming the resource for a missing account id or a malformed key id", () => {
     mockEngine("p", {});
     expect(() => new TurnKeyLookup("no-account", { keyId: KEY_ID })).toThrow(TurnKeyInputError);
-    expect(() => new TurnKeyLookup("no-account", { keyId: KEY_ID })).toThrow(/TurnKeyLookup no-account: accountId is missing; pass it, or set CLOUDFLARE_ACCOUNT_ID/);
-    expect(() => new TurnKeyLookup("bad-key", { accountId: ACCOUNT_ID, keyId: "abc/def" })).toThrow(/TurnKeyLookup bad-key: keyId must be 32 lowercase hexadecimal characters/);
+    expect(() => new TurnKeyLookup("no-account", { keyId: KEY_ID })).toThrow(
+      /TurnKeyLookup no-account: accountId is missing; pass it, or set CLOUDFLARE_ACCOUNT_ID/,
+    );
+    expect(() => new TurnKeyLookup("bad-key", { accountId: ACCOUNT_ID, keyId: "abc/def" })).toThrow(
+      /TurnKeyLookup bad-key: keyId must be 32 lowercase hexadecimal characters/,
+    );
   });
 });
 
@@ -52,7 +56,9 @@ describe("TurnKeyLookup by name, and TurnKeys", () => {
     const key = new TurnKeyLookup("by-name", { accountId: ACCOUNT_ID, name: "production-realtime-app" });
     // Resolves once the mocked engine has read it.
     expect(await valueOf(key.accountId)).toBe(ACCOUNT_ID);
-    expect(seen).toEqual([expect.objectContaining({ type: "pulumi-nodejs:dynamic/cloudflare:TurnKeyLookup", name: "by-name", id: "name:production-realtime-app" })]);
+    expect(seen).toEqual([
+      expect.objectContaining({ type: "pulumi-nodejs:dynamic/cloudflare:TurnKeyLookup", name: "by-name", id: "name:production-realtime-app" }),
+    ]);
     expect(seen[0]!.inputs).toMatchObject({ accountId: ACCOUNT_ID, name: "production-realtime-app" });
     expect(seen[0]!.inputs.keyId).toBeUndefined();
   });
@@ -61,9 +67,13 @@ describe("TurnKeyLookup by name, and TurnKeys", () => {
     const seen = mockEngine("p", {});
     const both = { accountId: ACCOUNT_ID, keyId: KEY_ID, name: "x" } as unknown as TurnKeyLookupArgs;
     const neither = { accountId: ACCOUNT_ID } as unknown as TurnKeyLookupArgs;
-    expect(() => new TurnKeyLookup("both", both)).toThrow(new TurnKeyInputError("name", "TurnKeyLookup both: give exactly one of keyId and name (both were given)."));
+    expect(() => new TurnKeyLookup("both", both)).toThrow(
+      new TurnKeyInputError("name", "TurnKeyLookup both: give exactly one of keyId and name (both were given)."),
+    );
     expect(() => new TurnKeyLookup("neither", neither)).toThrow("TurnKeyLookup neither: give exactly one of keyId and name (neither was given).");
-    expect(() => new TurnKeyLookup("not-a-string", { accountId: ACCOUNT_ID, name: 3 as unknown as string })).toThrow(/TurnKeyLookup not-a-string: name must be a string/);
+    expect(() => new TurnKeyLookup("not-a-string", { accountId: ACCOUNT_ID, name: 3 as unknown as string })).toThrow(
+      /TurnKeyLookup not-a-string: name must be a string/,
+    );
     expect(seen).toEqual([]);
   });
 

@@ -22,7 +22,10 @@ describe("the SDK internals this package reads", () => {
   });
 
   it("isConfigSecret: the SDK's own reading, which knows the keys the CLI marks secret", () => {
-    const config = require("@pulumi/pulumi/runtime/config") as { isConfigSecret?: unknown; setAllConfig?: (c: Record<string, string>, secretKeys?: string[]) => void };
+    const config = require("@pulumi/pulumi/runtime/config") as {
+      isConfigSecret?: unknown;
+      setAllConfig?: (c: Record<string, string>, secretKeys?: string[]) => void;
+    };
     expect(typeof config.isConfigSecret).toBe("function");
     config.setAllConfig!({ "cloudflare:apiToken": "x", "cloudflare:email": "y" }, ["cloudflare:apiToken"]);
     expect(isConfigSecret("cloudflare:apiToken")).toBe(true);
@@ -30,7 +33,9 @@ describe("the SDK internals this package reads", () => {
   });
 
   it("providerConfigKeys: the dynamic provider's Config keeps every key in rawConfig", () => {
-    const { Config } = require("@pulumi/pulumi/cmd/dynamic-provider/config") as { Config: new (raw: Record<string, string>, project: string) => pulumi.dynamic.Config };
+    const { Config } = require("@pulumi/pulumi/cmd/dynamic-provider/config") as {
+      Config: new (raw: Record<string, string>, project: string) => pulumi.dynamic.Config;
+    };
     const config = new Config({ "cloudflare:apitoken": "secret-value", "turnKeyLookup:burst": "5" }, "project");
     expect(providerConfigKeys(config).sort()).toEqual(["cloudflare:apitoken", "turnKeyLookup:burst"]);
   });

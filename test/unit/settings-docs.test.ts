@@ -16,7 +16,12 @@ function tableAfter(heading: string): string[][] {
   const rows: string[][] = [];
   for (const line of lines.slice(start + 2)) {
     if (!line.startsWith("|")) break;
-    rows.push(line.split("|").slice(1, -1).map((c) => c.trim()));
+    rows.push(
+      line
+        .split("|")
+        .slice(1, -1)
+        .map((c) => c.trim()),
+    );
   }
   return rows;
 }
@@ -32,7 +37,12 @@ function documented(value: string | number | undefined): string | undefined {
 }
 
 describe("the README's settings tables match SETTINGS", () => {
-  const configuration = tableAfter("## Configuration\n").map(([config, env, option, def]) => ({ config: code(config!), env: code(env!), option: code(option!), def: code(def!) }));
+  const configuration = tableAfter("## Configuration\n").map(([config, env, option, def]) => ({
+    config: code(config!),
+    env: code(env!),
+    option: code(option!),
+    def: code(def!),
+  }));
   const clientOptions = tableAfter("| `createTurnKeyClient` option |").map(([option, def]) => ({ option: code(option!), def: code(def!) }));
 
   it("every setting read from the stack config or the environment has its row, with the same key, variable and default", () => {

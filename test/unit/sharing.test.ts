@@ -26,7 +26,9 @@ let client: TurnKeyClient;
 beforeAll(async () => {
   emulator = await startEmulator({
     token: CANARY_TOKEN,
-    seed: { keys: [{ accountId: ACCOUNT_ID, uid: KEY_ID, name: "shared-key" }, ...SIX_KEYS.map((uid) => ({ accountId: ACCOUNT_ID, uid, name: `key-${uid}` }))] },
+    seed: {
+      keys: [{ accountId: ACCOUNT_ID, uid: KEY_ID, name: "shared-key" }, ...SIX_KEYS.map((uid) => ({ accountId: ACCOUNT_ID, uid, name: `key-${uid}` }))],
+    },
   });
 });
 afterAll(() => emulator?.close());
@@ -73,7 +75,9 @@ describe("callers sharing one slow request keep their own deadline", () => {
   it("a request every caller has left is abandoned: it is not waited for, and a later call starts afresh", async () => {
     emulator.setConditions({ latencyMs: 1_000 });
     const started = Date.now();
-    const outcomes = await Promise.all([200, 250].map((timeoutMs) => settle(client.getTurnKey({ accountId: ACCOUNT_ID, keyId: KEY_ID }, { timeoutMs }), started)));
+    const outcomes = await Promise.all(
+      [200, 250].map((timeoutMs) => settle(client.getTurnKey({ accountId: ACCOUNT_ID, keyId: KEY_ID }, { timeoutMs }), started)),
+    );
     for (const o of outcomes) expect(o.error).toBeInstanceOf(CloudflareTimeoutError);
     expect(Math.max(...outcomes.map((o) => o.ms))).toBeLessThan(700);
     expect(emulator.requests).toHaveLength(1);
@@ -123,7 +127,8 @@ describe("retries serve the most patient caller, never past a caller's own allow
     const lines: [string[], string[]] = [[], []];
     const settings = { apiToken: CANARY_TOKEN, baseUrl: emulator.url, env: {} };
     await Promise.all(lines.map((own) => getTurnKey({ accountId: ACCOUNT_ID, keyId: KEY_ID }, { ...settings, logger: (l) => own.push(l) })));
-    for (const own of lines) expect(own).toEqual([expect.stringMatching(/^retrying GET \/client\/v4\/accounts\/\w+\/calls\/turn_keys\/\w+ in \d+ ms \(attempt 2 of 4\): HTTP 503$/)]);
+    for (const own of lines)
+      expect(own).toEqual([expect.stringMatching(/^retrying GET \/client\/v4\/accounts\/\w+\/calls\/turn_keys\/\w+ in \d+ ms \(attempt 2 of 4\): HTTP 503$/)]);
     expect(emulator.requests.map((r) => r.status)).toEqual([503, 200]);
   });
 });

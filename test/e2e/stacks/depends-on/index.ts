@@ -12,7 +12,13 @@ const accountId = config.require("accountId");
 const keyId = config.require("keyId");
 const keyName = config.require("keyName");
 
-const maker = new KeyMaker("key-maker", { adminUrl: config.require("adminUrl"), accountId, uid: keyId, name: keyName, delayMs: config.getNumber("delayMs") ?? 0 });
+const maker = new KeyMaker("key-maker", {
+  adminUrl: config.require("adminUrl"),
+  accountId,
+  uid: keyId,
+  name: keyName,
+  delayMs: config.getNumber("delayMs") ?? 0,
+});
 
 const viaLookup = lookupTurnKeyOutput({ accountId, keyId }, { dependsOn: [maker] });
 const viaCompat = getCallsTurnAppOutput({ accountId, keyId }, { dependsOn: maker });

@@ -28,4 +28,8 @@ new Consumer("consumer", {
 const account = new AccountSource("account", accountId);
 export const late = lookupTurnKeyOutput({ accountId: account.accountId, keyId }).name;
 export const functionForm = byId;
-export const resourceForm = resource ? pulumi.all([resource.accountId, resource.keyId, resource.name, resource.uid, resource.created, resource.modified]).apply(([a, k, n, u, c, m]) => ({ accountId: a, keyId: k, name: n, uid: u, created: c, modified: m })) : undefined;
+export const resourceForm = resource
+  ? pulumi
+      .all([resource.accountId, resource.keyId, resource.name, resource.uid, resource.created, resource.modified])
+      .apply(([a, k, n, u, c, m]) => ({ accountId: a, keyId: k, name: n, uid: u, created: c, modified: m }))
+  : undefined;

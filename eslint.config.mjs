@@ -1,0 +1,23 @@
+// @ts-check
+// ESLint with typescript-eslint's type-checked rules, over the package's sources.
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["dist/**", ".lanes/**", "**/node_modules/**", "test/**", "bench/**", "scripts/**", "examples/**", "*.config.*"] },
+  {
+    files: ["provider/**/*.ts", "emulator/**/*.ts"],
+    extends: [js.configs.recommended, ...tseslint.configs.recommendedTypeChecked],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      // Modules load what a call needs when it needs it (undici's agent, zod, the SDK's internals): a lazy require.
+      "@typescript-eslint/no-require-imports": "off",
+      // Rejections and rethrows pass on what they were given: an abort's reason, a caught value.
+      "@typescript-eslint/prefer-promise-reject-errors": ["error", { allowThrowingUnknown: true }],
+      "@typescript-eslint/only-throw-error": ["error", { allowThrowingUnknown: true }],
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+      // Refusing control characters in credentials, headers and quoted text is the point of those patterns.
+      "no-control-regex": "off",
+    },
+  },
+);
