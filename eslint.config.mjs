@@ -20,4 +20,46 @@ export default tseslint.config(
       "no-control-regex": "off",
     },
   },
+  // The layers: core knows no other layer; the HTTP client knows nothing of Pulumi; the Pulumi faces use the client's public API.
+  {
+    files: ["provider/core/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["../client", "../client/*", "../pulumi", "../pulumi/*", "@pulumi/pulumi", "@pulumi/pulumi/*"],
+              message: "provider/core imports no other layer.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["provider/client/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["../pulumi", "../pulumi/*", "@pulumi/pulumi", "@pulumi/pulumi/*"],
+              message: "provider/client knows nothing of Pulumi: it imports provider/core only.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["provider/pulumi/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["../client/*"], message: "The Pulumi layer uses the client's public API: import from ../client." }] },
+      ],
+    },
+  },
 );

@@ -191,7 +191,7 @@ async function readAll(provider: ProviderProcess, text: string, keys: string[], 
 }
 
 async function providerSuite(emulator: EmulatorProcess) {
-  const text = await serializeProvider((await import("../provider/dynamicProvider.js")).lookupProvider);
+  const text = await serializeProvider((await import("../provider/pulumi/dynamicProvider.js")).lookupProvider);
   const rounds: { firstReadMs: number; distinctMs: number; clientOnlyMs: number; oneKeyMs: number; oneKeyRequests: number; peakRssMiB: number }[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     // Fresh keys each round, so no cache of an earlier round can help.

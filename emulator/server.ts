@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type FaultScript, FaultPlan, type FaultStep, playStep } from "./faults";
-import { ID_PATTERN } from "../provider/ids";
+import { ID_PATTERN } from "../provider/core/ids";
 import { type SeedTurnKey, type StoredTurnKey, TurnKeyStore, randomHex } from "./store";
 
 /** The API prefix the emulator serves, as Cloudflare does. */

@@ -3,8 +3,8 @@
  * error classes, and the settings' types. `/client` adds the scripts'
  * default client; the root adds the resources and function forms.
  */
-export { createTurnKeyClient, isTurnKeyLookupError } from "./client";
-export type { TurnKeyClient, TurnKeyClientOptions, LookupOptions, TurnKey, TurnKeyRef, TurnKeyNameRef, AccountRef, ListedTurnKey } from "./types";
+export { createTurnKeyClient, isTurnKeyLookupError } from "./client/client";
+export type { TurnKeyClient, TurnKeyClientOptions, LookupOptions, TurnKey, TurnKeyRef, TurnKeyNameRef, AccountRef, ListedTurnKey } from "./core/types";
 export {
   TurnKeyLookupError,
   TurnKeyInputError,
@@ -19,6 +19,5 @@ export {
   TurnKeyLookupAbortedError,
   type CloudflareMessage,
   type CloudflareApiErrorDetails,
-} from "./errors";
-export type { RequestLimits } from "./limits";
-export type { ConnectionSettings } from "./settings";
+} from "./core/errors";
+export type { ConnectionSettings, RequestLimits } from "./core/settings";

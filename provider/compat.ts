@@ -7,9 +7,9 @@
  * @packageDocumentation
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { lookupTurnKey, lookupTurnKeys, outputOf } from "./functions";
-import { checkedFor } from "./programConfig";
-import { wholeNumber } from "./settings";
+import { lookupTurnKey, lookupTurnKeys, outputOf } from "./pulumi/functions";
+import { checkedFor } from "./pulumi/programConfig";
+import { wholeNumber } from "./core/settings";
 
 /** Arguments of {@link getCallsTurnApp}, as `@pulumi/cloudflare` declares them. */
 export interface GetCallsTurnAppArgs {

@@ -11,8 +11,8 @@
  * @packageDocumentation
  */
 export * from "./clientApi";
-export { TurnKeyLookup, type TurnKeyLookupArgs } from "./turnKeyLookup";
-export { TurnKeys, type TurnKeysArgs } from "./turnKeys";
+export { TurnKeyLookup, type TurnKeyLookupArgs } from "./pulumi/turnKeyLookup";
+export { TurnKeys, type TurnKeysArgs } from "./pulumi/turnKeys";
 export {
   lookupTurnKey,
   lookupTurnKeyOutput,
@@ -27,4 +27,4 @@ export {
   type LookupTurnKeysArgs,
   type LookupTurnKeysOutputArgs,
   type LookupTurnKeysResult,
-} from "./functions";
+} from "./pulumi/functions";

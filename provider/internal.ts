@@ -4,5 +4,5 @@
  * not a public API, and free to change in any release.
  * @packageDocumentation
  */
-export { ProviderHost, providerHost, type TurnKeyLookupInputs, type TurnKeyLookupOutputs, type TurnKeysInputs } from "./providerHost";
-export { lookupProvider } from "./dynamicProvider";
+export { ProviderHost, providerHost, type TurnKeyLookupInputs, type TurnKeyLookupOutputs, type TurnKeysInputs } from "./pulumi/providerHost";
+export { lookupProvider } from "./pulumi/dynamicProvider";

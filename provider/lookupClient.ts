@@ -4,4 +4,4 @@
  */
 export * from "./clientApi";
 /** A process-wide default client, for scripts: see `defaultClient.ts`. Not in the root export, whose programs get a client per run. */
-export { getTurnKey, configureRequestLimits, clearTurnKeyCache, closeDefaultTurnKeyClient, type GetTurnKeyOptions } from "./defaultClient";
+export { getTurnKey, configureRequestLimits, clearTurnKeyCache, closeDefaultTurnKeyClient, type GetTurnKeyOptions } from "./client/defaultClient";

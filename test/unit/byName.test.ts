@@ -2,8 +2,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import * as root from "../../provider";
-import { createTurnKeyClient } from "../../provider/client";
-import { nearestNames } from "../../provider/names";
+import { createTurnKeyClient } from "../../provider/client/client";
+import { nearestNames } from "../../provider/core/names";
 import * as clientEntry from "../../provider/lookupClient";
 import { TurnKeyAmbiguousError, TurnKeyInputError, TurnKeyNotFoundError } from "../../provider/lookupClient";
 import { ACCOUNT_ID, CANARY_TOKEN, KEY_ID, OTHER_KEY_ID } from "../support/ids";

@@ -12,7 +12,7 @@ import {
   TurnKeyNotFoundError,
   getTurnKey,
 } from "../../provider/lookupClient";
-import { parseBaseUrl } from "../../provider/settings";
+import { parseBaseUrl } from "../../provider/client/connection";
 import { ACCOUNT_ID, CANARY_TOKEN, KEY_ID, OTHER_KEY_ID } from "../support/ids";
 import { KEY_PATH, RESULT, type Reply, envelope, failure, mockApi } from "../support/mockApi";
 

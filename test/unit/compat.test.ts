@@ -7,7 +7,7 @@ import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../emulator";
 import { getCallsTurnApp, getCallsTurnAppOutput, getCallsTurnApps, getCallsTurnAppsOutput } from "../../provider/compat";
-import { TurnKeyInputError, TurnKeyNotFoundError } from "../../provider/errors";
+import { TurnKeyInputError, TurnKeyNotFoundError } from "../../provider/core/errors";
 import { ACCOUNT_ID, CANARY_TOKEN, KEY_ID, OTHER_KEY_ID } from "../support/ids";
 import { mockEngine, valueOf } from "../support/mocks";
 import { BRIDGED_IMPORT, COMPAT_PROGRAM, portedCompatProgram } from "../support/compatProgram";

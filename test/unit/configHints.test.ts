@@ -1,8 +1,8 @@
 // Typos in the stack config's keys: near misses of ours and unknown
 // turnKeyLookup: keys are named, never their values.
 import { describe, expect, it } from "vitest";
-import { TurnKeyInputError } from "../../provider/errors";
-import { configKeyHints, nearMissSentence, withConfigHints } from "../../provider/settings";
+import { TurnKeyInputError } from "../../provider/core/errors";
+import { configKeyHints, nearMissSentence, withConfigHints } from "../../provider/core/settings";
 
 describe("configKeyHints", () => {
   it.each([

@@ -7,8 +7,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../emulator";
 import { getCallsTurnAppOutput } from "../../provider/compat";
-import { lookupTurnKeyByNameOutput, lookupTurnKeyOutput, lookupTurnKeysOutput } from "../../provider/functions";
-import { TurnKeyInputError } from "../../provider/errors";
+import { lookupTurnKeyByNameOutput, lookupTurnKeyOutput, lookupTurnKeysOutput } from "../../provider/pulumi/functions";
+import { TurnKeyInputError } from "../../provider/core/errors";
 import { ACCOUNT_ID, CANARY_TOKEN, KEY_ID } from "../support/ids";
 import { valueOf } from "../support/mocks";
 

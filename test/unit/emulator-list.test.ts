@@ -2,7 +2,7 @@
 // the secret's documented length, and fault scripts on the list path.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../emulator";
-import { createTurnKeyClient } from "../../provider/client";
+import { createTurnKeyClient } from "../../provider/client/client";
 import { ACCOUNT_ID, CANARY_TOKEN } from "../support/ids";
 
 const uidOf = (i: number) => (0xabc0000 + i).toString(16).padStart(32, "0");

@@ -1,7 +1,7 @@
 import Cloudflare from "cloudflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../emulator";
-import { ID_PATTERN } from "../../provider/ids";
+import { ID_PATTERN } from "../../provider/core/ids";
 import { ACCOUNT_ID, CANARY_TOKEN } from "../support/ids";
 
 describe("the emulator with the official cloudflare SDK", () => {

@@ -2,7 +2,7 @@
 // driven through real sockets against the emulator.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type FaultStep, type RunningEmulator, startEmulator } from "../../emulator";
-import { createTurnKeyClient } from "../../provider/client";
+import { createTurnKeyClient } from "../../provider/client/client";
 import {
   CloudflareApiError,
   CloudflareAuthError,

@@ -2,7 +2,7 @@
 // lookups share one concurrency cap, one request budget and one backoff.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../emulator";
-import { DEFAULT_REQUEST_LIMITS } from "../../provider/limits";
+import { DEFAULT_REQUEST_LIMITS } from "../../provider/core/settings";
 import { configureRequestLimits, getTurnKey } from "../../provider/lookupClient";
 import { ACCOUNT_ID, CANARY_TOKEN } from "../support/ids";
 

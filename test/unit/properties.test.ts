@@ -3,10 +3,10 @@
 // deadline, and never sends a malformed id.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ID_PATTERN } from "../../provider/ids";
-import type { ResultReader } from "../../provider/response";
-import { readKey, readKeyList } from "../../provider/results";
-import { schemas } from "../../provider/shape";
+import { ID_PATTERN } from "../../provider/core/ids";
+import type { ResultReader } from "../../provider/client/response";
+import { readKey, readKeyList } from "../../provider/client/results";
+import { schemas } from "../../provider/client/shape";
 import { TurnKeyInputError, TurnKeyLookupError, getTurnKey } from "../../provider/lookupClient";
 import { ACCOUNT_ID, CANARY_TOKEN, KEY_ID } from "../support/ids";
 import { RESULT, type Reply, envelope, mockApi } from "../support/mockApi";

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { afterEach, describe, expect, it } from "vitest";
 import { TurnKeyInputError, TurnKeyLookup, type TurnKeyLookupArgs, TurnKeys } from "../../provider";
-import { checkedId, validIdOf } from "../../provider/turnKeyLookup";
+import { checkedId, validIdOf } from "../../provider/pulumi/turnKeyLookup";
 import { ACCOUNT_ID, KEY_ID } from "../support/ids";
 import { mockEngine, valueOf } from "../support/mocks";
 

@@ -4,7 +4,15 @@
 // user's stack.
 import * as pulumi from "@pulumi/pulumi";
 import { afterEach, describe, expect, it } from "vitest";
-import { componentChildren, engineLogClient, isConfigSecret, markAsRunError, providerConfigKeys, resourcesOf, runStore } from "../../provider/sdkInternals";
+import {
+  componentChildren,
+  engineLogClient,
+  isConfigSecret,
+  markAsRunError,
+  providerConfigKeys,
+  resourcesOf,
+  runStore,
+} from "../../provider/pulumi/sdkInternals";
 import { mockEngine } from "../support/mocks";
 
 describe("the SDK internals this package reads", () => {

@@ -3,7 +3,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { SETTINGS } from "../../provider/settings";
+import { SETTINGS } from "../../provider/core/settings";
 import { REPO } from "../support/packed";
 
 const README = fs.readFileSync(path.join(REPO, "README.md"), "utf8");

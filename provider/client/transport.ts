@@ -6,7 +6,7 @@
  */
 import type { Dispatcher } from "undici";
 import { sleep } from "./cancellation";
-import { CloudflareResponseError } from "./errors";
+import { CloudflareResponseError } from "../core/errors";
 import { errorOfThrown, failureOfThrown, reasonOf } from "./failures";
 import type { Flight } from "./flight";
 import { type HttpResponse, MAX_BODY_BYTES, MAX_LIST_BODY_BYTES, httpGet } from "./http";
@@ -14,8 +14,9 @@ import type { RequestLimiter } from "./limits";
 import { type Interpretation, type RequestIdentity, type ResultReader, interpretResponse } from "./response";
 import { type AttemptFailure, decideRetry } from "./retry";
 import { readKey, readKeyList } from "./results";
-import { type Connection, settingLabel } from "./settings";
-import type { TurnKey } from "./types";
+import type { Connection } from "./connection";
+import { settingLabel } from "../core/settings";
+import type { TurnKey } from "../core/types";
 
 /** Most pages of a list followed, should a server ever page it: 50 pages is far past any real account. */
 const MAX_LIST_PAGES = 50;

@@ -10,10 +10,10 @@ import {
   CloudflareRateLimitError,
   CloudflareResponseError,
   TurnKeyNotFoundError,
-} from "./errors";
+} from "../core/errors";
 import type { HttpResponse } from "./http";
 import { sanitizeServerText } from "./redact";
-import { settingLabel } from "./settings";
+import { settingLabel } from "../core/settings";
 import { messageList, schemas } from "./shape";
 
 /** What one HTTP response means for the request. */

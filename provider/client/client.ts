@@ -6,12 +6,13 @@
  * It knows nothing of Pulumi.
  */
 import type { Dispatcher } from "undici";
-import { TurnKeyInputError, TurnKeyLookupError } from "./errors";
+import { TurnKeyInputError, TurnKeyLookupError } from "../core/errors";
 import { Caller, type CallerOptions } from "./flight";
 import { createDispatcher } from "./http";
-import { validateId, validateName } from "./ids";
-import { DEFAULT_REQUEST_LIMITS, RequestLimiter, type RequestLimits, mergeLimits } from "./limits";
-import { matchName } from "./names";
+import { validateId, validateName } from "../core/ids";
+import { RequestLimiter } from "./limits";
+import { type Connection, resolveConnection } from "./connection";
+import { matchName } from "../core/names";
 import { type LookupPlanner as Planner, LookupPlanner, type PlannedCall } from "./planner";
 import { PROXY_ENV } from "./proxy";
 import { redactSecrets } from "./redact";
@@ -19,16 +20,17 @@ import type { RequestIdentity } from "./response";
 import {
   CONNECTION_ENV,
   CONNECTION_SETTINGS,
-  type Connection,
   type ConnectionSettings,
+  DEFAULT_REQUEST_LIMITS,
+  type RequestLimits,
   accountIdFromEnv,
   connectionFromEnv,
   defaultOf,
-  resolveConnection,
+  mergeLimits,
   wholeNumber,
-} from "./settings";
+} from "../core/settings";
 import { type Route, Transport, identity } from "./transport";
-import type { AccountRef, CallSettings, LookupOptions, TurnKey, TurnKeyClient, TurnKeyClientOptions, TurnKeyNameRef, TurnKeyRef } from "./types";
+import type { AccountRef, CallSettings, LookupOptions, TurnKey, TurnKeyClient, TurnKeyClientOptions, TurnKeyNameRef, TurnKeyRef } from "../core/types";
 
 /** Distinct settings whose resolved connection is remembered. */
 const MAX_CACHED_CONNECTIONS = 32;

@@ -3,8 +3,7 @@
  * takes, and the client's options and methods.
  */
 import type { Dispatcher } from "undici";
-import type { RequestLimits } from "./limits";
-import type { ConnectionSettings } from "./settings";
+import type { ConnectionSettings, RequestLimits } from "./settings";
 
 /** A Cloudflare Calls TURN key, as a lookup returns it. */
 export interface TurnKey {

@@ -7,7 +7,7 @@
  * lookups make no engine invoke at all.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { TurnKeyInputError } from "./errors";
+import { TurnKeyInputError } from "../core/errors";
 import { componentChildren, resourcesOf } from "./sdkInternals";
 
 /** What `dependsOn` may be, as `InvokeOutputOptions` declares it. */

@@ -8,15 +8,14 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
-import { createTurnKeyClient } from "./client";
+import { createTurnKeyClient } from "../client";
 import type { LookupTurnKeysResult } from "./functions";
-import { type TurnKey, type TurnKeyClient, listedTurnKeys } from "./types";
-import { TurnKeyInputError, TurnKeyLookupError } from "./errors";
+import { type TurnKey, type TurnKeyClient, listedTurnKeys } from "../core/types";
+import { TurnKeyInputError, TurnKeyLookupError } from "../core/errors";
 import { engineDebugLogger } from "./engineLog";
-import { TURN_KEYS_ID, nameOfResourceId } from "./ids";
-import { type RequestLimits, limitsFromConfig } from "./limits";
+import { TURN_KEYS_ID, nameOfResourceId } from "../core/ids";
 import { providerConfigKeys } from "./sdkInternals";
-import { type ConfigKeyHints, configKeyHints, connectionFromConfig, withConfigHints } from "./settings";
+import { type ConfigKeyHints, type RequestLimits, configKeyHints, connectionFromConfig, limitsFromConfig, withConfigHints } from "../core/settings";
 
 /** Inputs of a `TurnKeyLookup` as the engine passes them: the account, and the key's id or its name. */
 export interface TurnKeyLookupInputs {

@@ -6,10 +6,10 @@
  * together are read with one list request.
  */
 import type { Dispatcher } from "undici";
-import { CloudflareAuthError, TurnKeyNotFoundError } from "./errors";
+import { CloudflareAuthError, TurnKeyNotFoundError } from "../core/errors";
 import { type Caller, Flight } from "./flight";
 import { type Route, type Transport, accountPath } from "./transport";
-import type { TurnKey } from "./types";
+import type { TurnKey } from "../core/types";
 
 /** Distinct keys of one account, asked for together, from which one list request replaces a GET each. */
 const LIST_BATCH_MIN = 4;

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { lookupProvider } from "./dynamicProvider";
-import { TURN_KEYS_ID } from "./ids";
-import type { ListedTurnKey } from "./types";
+import { TURN_KEYS_ID } from "../core/ids";
+import type { ListedTurnKey } from "../core/types";
 import { warnAboutConfig } from "./programConfig";
 import { checkedAccountId, readId } from "./turnKeyLookup";
 

@@ -6,25 +6,7 @@
  */
 
 import type { Cancellation } from "./cancellation";
-import { LIMIT_SETTINGS, defaultOf, setting, wholeNumber } from "./settings";
-import { TurnKeyInputError } from "./errors";
-
-/** Tunable limits of a client's requests. */
-export interface RequestLimits {
-  /** Most requests of one client in flight at once. Default 16. */
-  maxConcurrency: number;
-  /** Requests the budget refills per `intervalMs`. Default 1,200. */
-  requestsPerInterval: number;
-  /** The budget's refill period in ms. Default 300,000 (five minutes). */
-  intervalMs: number;
-  /** Requests that may go at once before the refill rate applies. Default 600: half the window, leaving room for the user's other tools. */
-  burst: number;
-}
-
-/** The defaults of {@link RequestLimits}, from the settings table. */
-export const DEFAULT_REQUEST_LIMITS: Readonly<RequestLimits> = Object.freeze(
-  Object.fromEntries(LIMIT_SETTINGS.map((option) => [option, defaultOf(option)])) as unknown as RequestLimits,
-);
+import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from "../core/settings";
 
 /** A slot handed out by {@link RequestLimiter.acquire}; call `release` once the request is done. */
 interface Slot {
@@ -172,32 +154,4 @@ export class RequestLimiter {
       Math.max(wait, 1),
     );
   }
-}
-
-/**
- * `current` with `changes` applied, each checked: a value that is not a
- * positive whole number is a {@link TurnKeyInputError} naming it.
- */
-export function mergeLimits(current: Readonly<RequestLimits>, changes: Partial<RequestLimits>): RequestLimits {
-  const next = { ...current };
-  for (const field of LIMIT_SETTINGS) {
-    next[field] = wholeNumber(field, changes[field], current[field]);
-  }
-  return next;
-}
-
-/**
- * The limits the stack config sets (`turnKeyLookup:maxConcurrency`, ...), read
- * through `get`. A value that is not a whole number is a {@link TurnKeyInputError} naming its key.
- */
-export function limitsFromConfig(get: (configKey: string) => string | undefined): Partial<RequestLimits> {
-  const limits: Partial<RequestLimits> = {};
-  for (const field of LIMIT_SETTINGS) {
-    const configKey = setting(field).configKey!;
-    const raw = get(configKey);
-    if (raw === undefined) continue;
-    if (!/^\d+$/.test(raw.trim())) throw new TurnKeyInputError(field, `${configKey} must be a whole number; got ${JSON.stringify(raw)}.`);
-    limits[field] = Number(raw.trim());
-  }
-  return limits;
 }

@@ -12,7 +12,7 @@
  * The choice is made once per origin here rather than per request inside
  * undici, so that a failure can name the proxy and the variable it came from.
  */
-import { TurnKeyInputError } from "./errors";
+import { TurnKeyInputError } from "../core/errors";
 
 /** The environment variables a proxy is read from, in the order they are consulted. */
 export const PROXY_ENV = ["https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY", "no_proxy", "NO_PROXY"] as const;

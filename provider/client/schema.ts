@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ID_PATTERN } from "./ids";
+import { ID_PATTERN } from "../core/ids";
 
 /**
  * Shapes of Cloudflare's responses. Objects are not strict: Cloudflare may add

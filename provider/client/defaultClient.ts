@@ -7,8 +7,8 @@
  * the program run.
  */
 import { TurnKeyClientImpl } from "./client";
-import type { CallSettings, LookupOptions, TurnKey, TurnKeyRef } from "./types";
-import type { RequestLimits } from "./limits";
+import type { CallSettings, LookupOptions, TurnKey, TurnKeyRef } from "../core/types";
+import type { RequestLimits } from "../core/settings";
 
 /** Options of {@link getTurnKey}: the call's own options, and settings that override the environment. */
 export interface GetTurnKeyOptions extends LookupOptions, CallSettings {}

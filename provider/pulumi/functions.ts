@@ -8,11 +8,11 @@
  * by-name and list call.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { type ListedTurnKey, type TurnKey, type TurnKeyClient, listedTurnKeys } from "./types";
-import { validateId, validateName } from "./ids";
+import { type ListedTurnKey, type TurnKey, type TurnKeyClient, listedTurnKeys } from "../core/types";
+import { validateId, validateName } from "../core/ids";
 import { type DependsOn, checkDependsOn, dependencyGate } from "./dependencies";
 import { checkProgramSettings, checkedFor, forProgram, warnAboutConfig, withProgramClient } from "./programConfig";
-import { accountIdFromEnv, wholeNumber } from "./settings";
+import { accountIdFromEnv, wholeNumber } from "../core/settings";
 
 /** Arguments of {@link lookupTurnKey}. */
 export interface LookupTurnKeyArgs {

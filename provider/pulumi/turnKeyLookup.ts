@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { checkDependsOn, dependencyGate } from "./dependencies";
 import { lookupProvider } from "./dynamicProvider";
-import { TurnKeyInputError } from "./errors";
-import { type IdField, byNameResourceId, validateId, validateName } from "./ids";
+import { TurnKeyInputError } from "../core/errors";
+import { type IdField, byNameResourceId, validateId, validateName } from "../core/ids";
 import { asExpectedFailure, checkedFor, warnAboutConfig } from "./programConfig";
-import { accountIdFromEnv, settingLabel } from "./settings";
+import { accountIdFromEnv, settingLabel } from "../core/settings";
 
 /** Arguments of {@link TurnKeyLookup}: the account, and exactly one of `keyId` and `name`. */
 export type TurnKeyLookupArgs = {

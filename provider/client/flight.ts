@@ -14,7 +14,7 @@
  *   across every flight it joins (a batched list, then a GET).
  */
 import { Cancellation } from "./cancellation";
-import type { CloudflareApiError } from "./errors";
+import type { CloudflareApiError } from "../core/errors";
 import { abortedError, timeoutError } from "./failures";
 import type { RequestIdentity } from "./response";
 

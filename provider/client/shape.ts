@@ -9,7 +9,7 @@
  * accepts, they accept with the same result (a property test holds the two
  * together); whatever it does not, goes to them.
  */
-import { ID_PATTERN } from "./ids";
+import { ID_PATTERN } from "../core/ids";
 import type * as Schemas from "./schema";
 
 /** The zod schemas, loaded when first needed: only an answer off the common shape needs them. */

@@ -4,14 +4,14 @@
  * deadline or signal. What a response means is read in `response.ts`; whether
  * to try again is decided in `retry.ts`.
  */
-import { type CloudflareApiError, CloudflareConnectionError, CloudflareResponseError, CloudflareTimeoutError, TurnKeyLookupAbortedError } from "./errors";
+import { type CloudflareApiError, CloudflareConnectionError, CloudflareResponseError, CloudflareTimeoutError, TurnKeyLookupAbortedError } from "../core/errors";
 import { BodyTooLargeError } from "./http";
 import type { ProxyRoute } from "./proxy";
 import { redactSecrets } from "./redact";
 import { type RequestIdentity, header } from "./response";
 import type { AttemptFailure } from "./retry";
 import { isTlsFailure, networkErrorCode } from "./retry";
-import { settingLabel } from "./settings";
+import { settingLabel } from "../core/settings";
 
 /** Certificate errors of an issuer Node.js does not trust: a private CA, or a TLS-inspecting proxy's. */
 const UNKNOWN_ISSUER_CODES = new Set([

@@ -7,7 +7,7 @@
 import type { z } from "zod";
 import { type ResultReader, describeIssues } from "./response";
 import { type KeyFields, keyFields, pageInfo, schemas, successResult } from "./shape";
-import type { TurnKey } from "./types";
+import type { TurnKey } from "../core/types";
 
 /** One page of a list: its keys, and how many pages the server says there are (if it pages at all). */
 export interface KeyListPage {

@@ -5,24 +5,23 @@
  * forms share.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { createTurnKeyClient } from "./client";
-import type { TurnKeyClient } from "./types";
-import { TurnKeyInputError, TurnKeyLookupError } from "./errors";
-import { limitsFromConfig } from "./limits";
+import { checkConnection, createTurnKeyClient } from "../client";
+import type { TurnKeyClient } from "../core/types";
+import { TurnKeyInputError, TurnKeyLookupError } from "../core/errors";
 import { isConfigSecret, markAsRunError, runStore } from "./sdkInternals";
 import {
   type ConfigKeyHints,
   LIMIT_SETTINGS,
-  checkConnection,
   configKeyHints,
   connectionFromConfig,
   connectionFromEnv,
   isCredentialKey,
+  limitsFromConfig,
   nearMissSentence,
   secretsInClear,
   setting,
   withConfigHints,
-} from "./settings";
+} from "../core/settings";
 
 /** The program's stack config value of `key` (`cloudflare:apiToken`), decrypted, without the SDK's "read a secret as plain" warning. */
 function configValue(key: string): string | undefined {

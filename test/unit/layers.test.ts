@@ -1,0 +1,52 @@
+// The layers of provider/ are kept apart by a lint rule, not by habit: a
+// file of the client layer that imports the Pulumi layer fails `npm run
+// lint`, as do the other arrows the rule forbids. Shown on a copy of the
+// sources with deliberate violations, linted with the repository's own config.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { ESLint } from "eslint";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REPO } from "../support/packed";
+
+let copy: string;
+beforeAll(() => {
+  copy = fs.mkdtempSync(path.join(os.tmpdir(), "turn-lookup-layers-"));
+  for (const entry of ["eslint.config.mjs", "tsconfig.json", "package.json", "provider"])
+    fs.cpSync(path.join(REPO, entry), path.join(copy, entry), { recursive: true });
+  fs.symlinkSync(path.join(REPO, "node_modules"), path.join(copy, "node_modules"));
+  const write = (file: string, text: string) => fs.writeFileSync(path.join(copy, file), text);
+  write("provider/client/violation.ts", 'import { lookupTurnKey } from "../pulumi/functions";\nexport const viaPulumi = lookupTurnKey;\n');
+  write("provider/client/sdk.ts", 'import * as pulumi from "@pulumi/pulumi";\nexport const sdk = pulumi.getStack;\n');
+  write("provider/core/violation.ts", 'import { RequestLimiter } from "../client/limits";\nexport const limiter = RequestLimiter;\n');
+  write("provider/pulumi/violation.ts", 'import { Caller } from "../client/flight";\nexport const caller = Caller;\n');
+  write("provider/pulumi/allowed.ts", 'import { createTurnKeyClient } from "../client";\nexport const client = createTurnKeyClient;\n');
+}, 60_000);
+afterAll(() => fs.rmSync(copy, { recursive: true, force: true }));
+
+async function restrictedImports(file: string): Promise<string[]> {
+  const [result] = await new ESLint({ cwd: copy }).lintFiles([file]);
+  return result!.messages.filter((m) => m.ruleId === "no-restricted-imports").map((m) => m.message);
+}
+
+describe("the layer rule in eslint.config.mjs", () => {
+  it("fails a client-layer file that imports the Pulumi layer, or the SDK", async () => {
+    expect(await restrictedImports("provider/client/violation.ts")).toEqual([
+      "'../pulumi/functions' import is restricted from being used by a pattern. provider/client knows nothing of Pulumi: it imports provider/core only.",
+    ]);
+    expect(await restrictedImports("provider/client/sdk.ts")).toHaveLength(1);
+  }, 60_000);
+
+  it("fails a core file that imports the client layer", async () => {
+    expect(await restrictedImports("provider/core/violation.ts")).toEqual([
+      "'../client/limits' import is restricted from being used by a pattern. provider/core imports no other layer.",
+    ]);
+  }, 60_000);
+
+  it("lets the Pulumi layer import the client's public API only", async () => {
+    expect(await restrictedImports("provider/pulumi/violation.ts")).toEqual([
+      "'../client/flight' import is restricted from being used by a pattern. The Pulumi layer uses the client's public API: import from ../client.",
+    ]);
+    expect(await restrictedImports("provider/pulumi/allowed.ts")).toEqual([]);
+  }, 60_000);
+});
