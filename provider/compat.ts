@@ -8,7 +8,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { lookupTurnKey, lookupTurnKeys, outputOf } from "./pulumi/functions";
-import { checkedFor } from "./pulumi/programConfig";
+import { checkedFor } from "./pulumi/inputs";
 import { wholeNumber } from "./core/settings";
 
 /** Arguments of {@link getCallsTurnApp}, as `@pulumi/cloudflare` declares them. */

@@ -9,10 +9,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { type ListedTurnKey, type TurnKey, type TurnKeyClient, listedTurnKeys } from "../core/types";
-import { validateId, validateName } from "../core/ids";
-import { type DependsOn, checkDependsOn, dependencyGate } from "./dependencies";
-import { checkProgramSettings, checkedFor, forProgram, warnAboutConfig, withProgramClient } from "./programConfig";
-import { accountIdFromEnv, wholeNumber } from "../core/settings";
+import { dependencyGate } from "./dependencies";
+import { type KnownArguments, accountIdOrEnv, checkCall, forProgram } from "./inputs";
+import { withProgramClient } from "./programConfig";
 
 /** Arguments of {@link lookupTurnKey}. */
 export interface LookupTurnKeyArgs {
@@ -77,42 +76,6 @@ async function run<T>(fn: string, lookup: () => Promise<T>, _opts: pulumi.Invoke
   }
 }
 
-/** The checks of arguments given as plain values, by argument name. */
-const PLAIN_ARG_CHECKS: Readonly<Record<string, (value: unknown) => unknown>> = {
-  accountId: (v) => validateId("accountId", v),
-  keyId: (v) => validateId("keyId", v),
-  name: validateName,
-  maxItems: (v) => wholeNumber("maxItems", v as number, 1),
-};
-
-/**
- * Checks at the call, as a resource's constructor does, what can be checked
- * there: arguments given as plain values, and the run's settings (request
- * limits, credential, base URL, proxy). A mistake then stops the program at
- * the call with its message alone; a promise that failed at once would be
- * rejected before the SDK attached its handlers, and Node.js would warn.
- * When nothing waits (every argument plain, no `dependsOn`), a request will
- * surely go, so the account (or `CLOUDFLARE_ACCOUNT_ID`) and the credential
- * must be there too. Returns whether any argument is eventual.
- */
-function checkAtCall(fn: string, args: object, dependsOn: DependsOn): boolean {
-  return checkedFor(fn, () => {
-    warnAboutConfig();
-    let eventual = false;
-    for (const [field, value] of Object.entries(args)) {
-      const pending = pulumi.Output.isInstance(value) || value instanceof Promise;
-      eventual ||= pending;
-      const check = PLAIN_ARG_CHECKS[field];
-      if (check && value !== undefined && !pending) check(value);
-    }
-    checkDependsOn(dependsOn);
-    const certain = !eventual && dependsOn === undefined;
-    if (certain) validateId("accountId", (args as { accountId?: unknown }).accountId ?? accountIdFromEnv(process.env));
-    checkProgramSettings(certain);
-    return eventual;
-  });
-}
-
 /**
  * The Output form of a lookup, with the semantics of `@pulumi/pulumi`'s own
  * invokes: it waits for its arguments and for every dependency (the
@@ -122,25 +85,30 @@ function checkAtCall(fn: string, args: object, dependsOn: DependsOn): boolean {
  * the result is unknown and no request is sent; in `pulumi up`, the lookup
  * runs once they are created, and what uses its result is ordered after them.
  * A secret argument makes the whole result secret. What can be checked at
- * the call is (see {@link checkAtCall}).
+ * the call is (see {@link checkCall}).
  * Internal: the compat module builds its Output forms with it too.
  */
-export function outputOf<A extends object, T>(
+export function outputOf<A extends KnownArguments<A>, T>(
   fn: string,
-  args: A | { [K in keyof A]: pulumi.Input<A[K]> },
+  args: { [K in keyof A]: pulumi.Input<A[K]> },
   opts: pulumi.InvokeOutputOptions | undefined,
   promiseForm: (plain: A) => Promise<T>,
 ): pulumi.Output<T> {
-  const eventual = checkAtCall(fn, args, opts?.dependsOn);
+  const eventual = checkCall<A>(fn, args, opts?.dependsOn);
   const plain: pulumi.Output<unknown> = pulumi.output(args);
   const gate = dependencyGate(plain, opts?.dependsOn, eventual);
   const ready = gate ? pulumi.all([plain, gate]).apply(([value]) => value) : plain;
   return ready.apply<T>((value) => promiseForm(value as A));
 }
 
-/** A Promise form's lookup: checked at the call (see {@link checkAtCall}), then run. */
-function promiseOf<T>(fn: string, args: object, opts: pulumi.InvokeOptions | undefined, lookup: (client: TurnKeyClient) => Promise<T>): Promise<T> {
-  checkAtCall(fn, args, undefined);
+/** A Promise form's lookup: checked at the call (see {@link checkCall}), then run. */
+function promiseOf<A extends KnownArguments<A>, T>(
+  fn: string,
+  args: A,
+  opts: pulumi.InvokeOptions | undefined,
+  lookup: (client: TurnKeyClient) => Promise<T>,
+): Promise<T> {
+  checkCall<A>(fn, args, undefined);
   return run(fn, () => withProgramClient(lookup), opts);
 }
 
@@ -175,7 +143,7 @@ export function lookupTurnKeyByNameOutput(args: LookupTurnKeyByNameOutputArgs, o
  * lands in state. A malformed argument or setting throws at the call.
  */
 export function lookupTurnKeys(args: LookupTurnKeysArgs = {}, opts?: pulumi.InvokeOptions): Promise<LookupTurnKeysResult> {
-  const accountId = args.accountId ?? accountIdFromEnv(process.env);
+  const accountId = accountIdOrEnv(args.accountId);
   return promiseOf("lookupTurnKeys", { accountId }, opts, async (client) => ({
     accountId: accountId!,
     keys: listedTurnKeys(await client.listTurnKeys({ accountId })),

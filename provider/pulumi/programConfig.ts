@@ -7,8 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { checkConnection, createTurnKeyClient } from "../client";
 import type { TurnKeyClient } from "../core/types";
-import { TurnKeyInputError, TurnKeyLookupError } from "../core/errors";
-import { isConfigSecret, markAsRunError, runStore } from "./sdkInternals";
+import { isConfigSecret, runStore } from "./sdkInternals";
 import {
   type ConfigKeyHints,
   LIMIT_SETTINGS,
@@ -142,38 +141,4 @@ export function checkProgramSettings(requireCredential: boolean): void {
 /** Runs `use` with the client every function-form lookup of this program run shares. */
 export function withProgramClient<T>(use: (client: TurnKeyClient) => Promise<T>): Promise<T> {
   return programRun().lookup(use);
-}
-
-/**
- * Marks one of our errors as expected, so the Pulumi program runner prints
- * its message alone: a stack trace is for bugs, not for a missing key or a
- * malformed id. The runner recognizes `pulumi.RunError` by this property.
- */
-export function asExpectedFailure<E>(err: E): E {
-  if (TurnKeyLookupError.isInstance(err)) {
-    markAsRunError(err);
-    // The runner still formats `stack` for its trace span, lazily, through the
-    // program's source maps, which for a trace through the SDK's own files is
-    // slow; an expected failure's trace says nothing anyway.
-    Object.defineProperty(err, "stack", { value: `${err.name}: ${err.message}`, writable: true, configurable: true });
-  }
-  return err;
-}
-
-/**
- * An error as the program should show it: an input error gets `prefix` (the
- * resource or function it belongs to) in front of its message; every one of
- * ours is marked as expected.
- */
-export function forProgram(prefix: string, err: unknown): unknown {
-  return asExpectedFailure(TurnKeyInputError.isInstance(err) ? new TurnKeyInputError(err.field, `${prefix}: ${err.message}`) : err);
-}
-
-/** Runs an input check for the program, throwing {@link forProgram}'s error. */
-export function checkedFor<T>(prefix: string, check: () => T): T {
-  try {
-    return check();
-  } catch (err) {
-    throw forProgram(prefix, err);
-  }
 }

@@ -2,9 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { checkDependsOn, dependencyGate } from "./dependencies";
 import { lookupProvider } from "./dynamicProvider";
 import { TurnKeyInputError } from "../core/errors";
-import { type IdField, byNameResourceId, validateId, validateName } from "../core/ids";
-import { asExpectedFailure, checkedFor, warnAboutConfig } from "./programConfig";
-import { accountIdFromEnv, settingLabel } from "../core/settings";
+import { byNameResourceId } from "../core/ids";
+import { accountIdOrEnv, asExpectedFailure, checkedArgument, checkedFor } from "./inputs";
+import { warnAboutConfig } from "./programConfig";
 
 /** Arguments of {@link TurnKeyLookup}: the account, and exactly one of `keyId` and `name`. */
 export type TurnKeyLookupArgs = {
@@ -63,18 +63,21 @@ export class TurnKeyLookup extends pulumi.dynamic.Resource {
    * @throws TurnKeyInputError if both or neither of `keyId` and `name` are given, an id given as a plain string is malformed, or no account id is given or set
    */
   constructor(name: string, args: TurnKeyLookupArgs, opts?: pulumi.CustomResourceOptions) {
-    const accountId = checkedAccountId("TurnKeyLookup", name, args?.accountId);
+    const prefix = `TurnKeyLookup ${name}`;
+    const accountId = checkedArgument(prefix, "accountId", accountIdOrEnv(args?.accountId));
     const byName = args.name !== undefined;
     if (byName === (args.keyId !== undefined)) {
-      throw inputError(
-        byName ? "name" : "keyId",
-        `TurnKeyLookup ${name}: give exactly one of keyId and name (${byName ? "both were given" : "neither was given"}).`,
+      throw asExpectedFailure(
+        new TurnKeyInputError(
+          byName ? "name" : "keyId",
+          `${prefix}: give exactly one of keyId and name (${byName ? "both were given" : "neither was given"}).`,
+        ),
       );
     }
     warnAboutConfig();
-    const keyId = byName ? undefined : checkedId(name, "keyId", args.keyId);
-    const keyName = byName ? checkedName(name, args.name) : undefined;
-    const id = readId(`TurnKeyLookup ${name}`, byName ? pulumi.output(keyName!).apply(byNameResourceId) : keyId!, opts);
+    const keyId = byName ? undefined : checkedArgument(prefix, "keyId", args.keyId);
+    const keyName = byName ? checkedArgument(prefix, "name", args.name) : undefined;
+    const id = readId(prefix, byName ? pulumi.output(keyName!).apply(byNameResourceId) : keyId!, opts);
     const props = { accountId, keyId, name: keyName, uid: undefined, created: undefined, modified: undefined };
     super(lookupProvider, name, props, { ...opts, id }, "cloudflare", "TurnKeyLookup");
   }
@@ -91,44 +94,4 @@ export function readId(prefix: string, id: pulumi.Input<string>, opts: pulumi.Cu
   checkedFor(prefix, () => checkDependsOn(opts?.dependsOn));
   const gate = dependencyGate(pulumi.output({}), opts?.dependsOn, false);
   return gate ? pulumi.all([id, gate]).apply(([known]) => known) : id;
-}
-
-/** Validates a resource's `accountId`, defaulting to `CLOUDFLARE_ACCOUNT_ID`, naming the resource in the error. */
-export function checkedAccountId(type: string, resource: string, value: pulumi.Input<string> | undefined): pulumi.Input<string> {
-  const accountId = value ?? accountIdFromEnv(process.env);
-  if (accountId === undefined || accountId === "") {
-    throw inputError("accountId", `${type} ${resource}: accountId is missing; pass it, or set ${settingLabel("accountId")}.`);
-  }
-  return checkedId(resource, "accountId", accountId, type);
-}
-
-/**
- * Validates an id input of the resource `resource`, naming it in the error.
- * A plain string is checked at once (the constructor throws); an output is
- * checked once known, since an apply never runs on a value unknown in
- * preview. Exported for tests.
- * @throws TurnKeyInputError for a malformed plain string
- */
-export function checkedId(resource: string, field: IdField, value: pulumi.Input<string> | undefined, type = "TurnKeyLookup"): pulumi.Input<string> {
-  return checkedInput(value, (v) => validIdOf(resource, field, v, type));
-}
-
-function checkedName(resource: string, value: pulumi.Input<string>): pulumi.Input<string> {
-  return checkedInput(value, (v) => checkedFor(`TurnKeyLookup ${resource}`, () => validateName(v)));
-}
-
-/** Checks a plain value now (anything not an Output or a Promise, so a number given by mistake fails at once), an eventual one once known. */
-function checkedInput(value: pulumi.Input<string> | undefined, check: (v: string | undefined) => string): pulumi.Input<string> {
-  const eventual = pulumi.Output.isInstance(value) || value instanceof Promise;
-  return eventual ? pulumi.output(value).apply(check) : check(value);
-}
-
-/** `value` if it is a well-formed id, else a {@link TurnKeyInputError} naming the resource. Exported for tests. */
-export function validIdOf(resource: string, field: IdField, value: string | undefined, type = "TurnKeyLookup"): string {
-  return checkedFor(`${type} ${resource}`, () => validateId(field, value));
-}
-
-/** An input error the program runner shows as its message alone (see {@link asExpectedFailure}). */
-function inputError(field: string, message: string): TurnKeyInputError {
-  return asExpectedFailure(new TurnKeyInputError(field, message));
 }

@@ -3,7 +3,8 @@ import { lookupProvider } from "./dynamicProvider";
 import { TURN_KEYS_ID } from "../core/ids";
 import type { ListedTurnKey } from "../core/types";
 import { warnAboutConfig } from "./programConfig";
-import { checkedAccountId, readId } from "./turnKeyLookup";
+import { accountIdOrEnv, checkedArgument } from "./inputs";
+import { readId } from "./turnKeyLookup";
 
 /** Arguments of {@link TurnKeys}. */
 export interface TurnKeysArgs {
@@ -33,7 +34,7 @@ export class TurnKeys extends pulumi.dynamic.Resource {
    * @throws TurnKeyInputError if an account id given as a plain string is malformed, or none is given or set
    */
   constructor(name: string, args: TurnKeysArgs = {}, opts?: pulumi.CustomResourceOptions) {
-    const accountId = checkedAccountId("TurnKeys", name, args.accountId);
+    const accountId = checkedArgument(`TurnKeys ${name}`, "accountId", accountIdOrEnv(args.accountId));
     warnAboutConfig();
     super(lookupProvider, name, { accountId, keys: undefined }, { ...opts, id: readId(`TurnKeys ${name}`, TURN_KEYS_ID, opts) }, "cloudflare", "TurnKeys");
   }

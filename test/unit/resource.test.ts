@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { afterEach, describe, expect, it } from "vitest";
 import { TurnKeyInputError, TurnKeyLookup, type TurnKeyLookupArgs, TurnKeys } from "../../provider";
-import { checkedId, validIdOf } from "../../provider/pulumi/turnKeyLookup";
+import { checkedArgument } from "../../provider/pulumi/inputs";
 import { ACCOUNT_ID, KEY_ID } from "../support/ids";
 import { mockEngine, valueOf } from "../support/mocks";
 
@@ -31,9 +31,9 @@ describe("TurnKeyLookup", () => {
     mockEngine("p", {});
     const key = new TurnKeyLookup("from-output", { accountId: pulumi.output(ACCOUNT_ID), keyId: pulumi.output(KEY_ID) });
     expect(await valueOf(key.uid)).toBe(KEY_ID);
-    expect(await valueOf(pulumi.output(checkedId("r", "keyId", pulumi.output(KEY_ID))))).toBe(KEY_ID);
-    // What the check applies to the known value (a rejected output in a real program).
-    expect(() => validIdOf("from-bad-output", "keyId", "not/an/id")).toThrow(
+    expect(await valueOf(pulumi.output(checkedArgument("TurnKeyLookup r", "keyId", pulumi.output(KEY_ID))))).toBe(KEY_ID);
+    // What the check does to the known value (a rejected output in a real program), shown on the plain value.
+    expect(() => checkedArgument("TurnKeyLookup from-bad-output", "keyId", "not/an/id")).toThrow(
       /^TurnKeyLookup from-bad-output: keyId must be 32 lowercase hexadecimal characters, .*"not\/an\/id" has the character "n" at position 1/,
     );
   });
@@ -42,7 +42,7 @@ describe("TurnKeyLookup", () => {
     mockEngine("p", {});
     expect(() => new TurnKeyLookup("no-account", { keyId: KEY_ID })).toThrow(TurnKeyInputError);
     expect(() => new TurnKeyLookup("no-account", { keyId: KEY_ID })).toThrow(
-      /TurnKeyLookup no-account: accountId is missing; pass it, or set CLOUDFLARE_ACCOUNT_ID/,
+      /^TurnKeyLookup no-account: accountId is missing \(pass accountId or set CLOUDFLARE_ACCOUNT_ID\)/,
     );
     expect(() => new TurnKeyLookup("bad-key", { accountId: ACCOUNT_ID, keyId: "abc/def" })).toThrow(
       /TurnKeyLookup bad-key: keyId must be 32 lowercase hexadecimal characters/,
