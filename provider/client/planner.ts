@@ -113,8 +113,10 @@ export class LookupPlanner {
    */
   private shared<T>(caller: Caller, call: PlannedCall, shareKey: string, work: (flight: Flight<T>) => Promise<T>, keep: (value: T) => void): Promise<T> {
     // Permanent failures are the account's (and credential's), whichever request met them.
-    const accountKey = this.shareKey(call);
-    if (this.failures.has(accountKey)) return Promise.reject(this.failures.get(accountKey));
+    if (this.failures.size > 0) {
+      const accountKey = this.shareKey(call);
+      if (this.failures.has(accountKey)) return Promise.reject(this.failures.get(accountKey));
+    }
     // A caller that gave up while its plan went on (a batch's list, then a GET) starts nothing.
     if (caller.gone) return Promise.reject(new Error("the call has already settled"));
     let flight = this.inFlight.get(shareKey) as Flight<T> | undefined;
@@ -131,7 +133,7 @@ export class LookupPlanner {
         },
         (err: unknown) => {
           forget();
-          if (call.cache && isPermanent(err)) this.failures.set(accountKey, err);
+          if (call.cache && isPermanent(err)) this.failures.set(this.shareKey(call), err);
         },
       );
       flight = started;

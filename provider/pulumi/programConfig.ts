@@ -10,6 +10,7 @@ import type { TurnKeyClient } from "../core/types";
 import { isConfigSecret, runStore } from "./sdkInternals";
 import {
   type ConfigKeyHints,
+  type ConnectionSettings,
   LIMIT_SETTINGS,
   configKeyHints,
   connectionFromConfig,
@@ -25,6 +26,11 @@ import {
 /** The program's stack config value of `key` (`cloudflare:apiToken`), decrypted, without the SDK's "read a secret as plain" warning. */
 function configValue(key: string): string | undefined {
   return pulumi.runtime.getConfig(key);
+}
+
+/** Where a run's lookups take their connection settings from: the stack config, then the environment. */
+function connectionSources(): ConnectionSettings[] {
+  return [connectionFromConfig(configValue), connectionFromEnv(process.env)];
 }
 
 /** How long a run's client keeps its connections once no lookup of the run is in flight. */
@@ -61,7 +67,7 @@ class ProgramRun {
     }
     const { nearMisses, unknown } = this.hints();
     // Where a near miss leaves no credential at all, the lookup's error says it: once is enough.
-    const noCredential = ![connectionFromConfig(configValue), connectionFromEnv(process.env)].some((s) => s.apiToken ?? s.apiKey);
+    const noCredential = !connectionSources().some((s) => s.apiToken ?? s.apiKey);
     for (const miss of nearMisses) if (!(noCredential && isCredentialKey(miss.meant))) void pulumi.log.warn(nearMissSentence(miss));
     const known = LIMIT_SETTINGS.map((o) => setting(o).configKey).join(", ");
     for (const key of unknown)
@@ -81,7 +87,7 @@ class ProgramRun {
   checkSettings(requireCredential: boolean): void {
     try {
       this.theClient();
-      checkConnection([connectionFromConfig(configValue), connectionFromEnv(process.env)], process.env, requireCredential);
+      checkConnection(connectionSources(), process.env, requireCredential);
     } catch (err) {
       throw withConfigHints(err, this.hints());
     }
