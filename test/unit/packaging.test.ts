@@ -30,6 +30,9 @@ describe("the packed tarball", () => {
     }
     expect(listing.filter((f) => !f.startsWith("package/dist/") && !["package/LICENSE", "package/README.md", "package/package.json"].includes(f))).toEqual([]);
     expect(listing.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))).toEqual([]);
+    // Every compiled file comes from a source of today: no stale output of a file since moved or removed.
+    const stale = listing.filter((f) => f.endsWith(".js") && !fs.existsSync(path.join(REPO, f.replace(/^package\/dist\//, "").replace(/\.js$/, ".ts"))));
+    expect(stale).toEqual([]);
   });
 });
 
