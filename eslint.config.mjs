@@ -29,7 +29,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ["../client", "../client/*", "../pulumi", "../pulumi/*", "@pulumi/pulumi", "@pulumi/pulumi/*"],
+              group: ["../client", "../client/*", "../pulumi", "../pulumi/*", "../plugin", "../plugin/*", "@pulumi/pulumi", "@pulumi/pulumi/*"],
               message: "provider/core imports no other layer.",
             },
           ],
@@ -45,8 +45,26 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ["../pulumi", "../pulumi/*", "@pulumi/pulumi", "@pulumi/pulumi/*"],
+              group: ["../pulumi", "../pulumi/*", "../plugin", "../plugin/*", "@pulumi/pulumi", "@pulumi/pulumi/*"],
               message: "provider/client knows nothing of Pulumi: it imports provider/core only.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["provider/plugin/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["../client/*"], message: "The plugin uses the client's public API: import from ../client." },
+            { group: ["../pulumi", "../pulumi/*"], message: "The plugin is a face of its own: it does not use the Pulumi layer." },
+            {
+              regex: "^@pulumi/pulumi(?!/proto/)",
+              message: "The plugin uses the SDK's generated gRPC stubs (@pulumi/pulumi/proto/*) only: the SDK's runtime is a program's, not a plugin's.",
             },
           ],
         },

@@ -9,6 +9,10 @@
 //
 //   node scripts/pulumi.mjs <args...>   run the CLI with these arguments
 //   node scripts/pulumi.mjs --bin-dir   resolve (building if needed) and print the directory to put on PATH
+//   node scripts/pulumi.mjs --bin-dir yaml,python,go
+//                                       the same, with those language hosts (built from tools/pulumi-language-*)
+//   node scripts/pulumi.mjs --python-venv
+//                                       make (once) and print a virtual environment with `pulumi` from PyPI
 //   node scripts/pulumi.mjs --find      print that directory only if a CLI is already there (exit 1 if not)
 //   node scripts/pulumi.mjs --cache     print the cache folder (remove it to rebuild or free the disk)
 //
@@ -182,6 +186,36 @@ function moduleCount(tool) {
   ).size;
 }
 
+const READONLY = { GOFLAGS: `${process.env.GOFLAGS ?? ""} -mod=readonly`.trim() };
+
+/**
+ * Downloads the modules of tools/<tool> and compiles `pkg` into `outFile`,
+ * stamped with `version` as the official release build does, so that
+ * `pulumi version` and plugin checks see the real version.
+ * @param {string} what
+ * @param {string} tool
+ * @param {string} pkg
+ * @param {string} outFile
+ * @param {string} version
+ */
+async function goBuild(what, tool, pkg, outFile, version) {
+  const cwd = path.join(TOOLS, tool);
+  await goWithProgress(`downloading the Go modules of ${what}`, ["mod", "download", "-x"], cwd, {
+    total: moduleCount(tool),
+    count: (line) => /^# get .*\.zip: 200 OK/.test(line),
+    env: READONLY,
+  });
+  const packages = execFileSync("go", ["list", "-deps", pkg], { cwd, encoding: "utf8", env: { ...process.env, CGO_ENABLED: "0", ...READONLY } })
+    .trim()
+    .split("\n").length;
+  const ldflags = `-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=${version}`;
+  await goWithProgress(`compiling ${what} ${version} (packages)`, ["build", "-v", "-trimpath", "-ldflags", ldflags, "-o", outFile, pkg], cwd, {
+    total: packages,
+    count: (line) => !line.startsWith("go: ") && !line.startsWith("#") && !line.includes(" "),
+    env: READONLY,
+  });
+}
+
 /** Builds the CLI and the Node.js language host into the cache; returns the bin directory. */
 export async function buildCli() {
   const goVersion = checkGo();
@@ -203,30 +237,7 @@ export async function buildCli() {
       requiredVersion(HOST_TOOLS, "github.com/pulumi/pulumi/sdk/v3"),
     ],
   ];
-  const readonly = { GOFLAGS: `${process.env.GOFLAGS ?? ""} -mod=readonly`.trim() };
-  for (const [what, tool, pkg, out, version] of builds) {
-    const cwd = path.join(TOOLS, tool);
-    await goWithProgress(`downloading the Go modules of ${what}`, ["mod", "download", "-x"], cwd, {
-      total: moduleCount(tool),
-      count: (line) => /^# get .*\.zip: 200 OK/.test(line),
-      env: readonly,
-    });
-    const packages = execFileSync("go", ["list", "-deps", pkg], { cwd, encoding: "utf8", env: { ...process.env, CGO_ENABLED: "0", ...readonly } })
-      .trim()
-      .split("\n").length;
-    // Stamped as the official release build does, so `pulumi version` and plugin checks see the real version.
-    const ldflags = `-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=${version}`;
-    await goWithProgress(
-      `compiling ${what} ${version} (packages)`,
-      ["build", "-v", "-trimpath", "-ldflags", ldflags, "-o", path.join(staging, out), pkg],
-      cwd,
-      {
-        total: packages,
-        count: (line) => !line.startsWith("go: ") && !line.startsWith("#") && !line.includes(" "),
-        env: readonly,
-      },
-    );
-  }
+  for (const [what, tool, pkg, out, version] of builds) await goBuild(what, tool, pkg, path.join(staging, out), version);
   // The engine looks for the dynamic provider plugin beside the CLI, as the
   // official distribution ships it; @pulumi/pulumi carries the script.
   const sdk = path.dirname(execFileSync(process.execPath, ["-p", "require.resolve('@pulumi/pulumi/package.json')"], { cwd: REPO, encoding: "utf8" }).trim());
@@ -236,6 +247,125 @@ export async function buildCli() {
   fs.renameSync(staging, bin);
   log(`built in ${elapsed(started)} into ${bin}`);
   return bin;
+}
+
+/**
+ * The language hosts besides Node.js, each built from its own pinned module
+ * under tools/, as the CLI is. The Python host runs Python programs through
+ * `pulumi-language-python-exec`, a script of its module, kept beside it.
+ */
+const LANGUAGE_HOSTS = {
+  yaml: {
+    what: "the YAML language host",
+    tool: "pulumi-language-yaml",
+    pkg: "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml",
+    module: "github.com/pulumi/pulumi-yaml",
+    beside: [],
+  },
+  python: {
+    what: "the Python language host",
+    tool: "pulumi-language-python",
+    pkg: "github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python",
+    module: "github.com/pulumi/pulumi/sdk/v3",
+    beside: ["python/cmd/pulumi-language-python-exec"],
+  },
+  go: {
+    what: "the Go language host",
+    tool: "pulumi-language-go",
+    pkg: "github.com/pulumi/pulumi/sdk/v3/go/pulumi-language-go",
+    module: "github.com/pulumi/pulumi/sdk/v3",
+    beside: [],
+  },
+};
+
+/** @typedef {keyof typeof LANGUAGE_HOSTS} Language */
+
+/** @param {string} tool the cache folder of one pinned build of tools/<tool> */
+function toolCacheDir(tool) {
+  const hash = createHash("sha256");
+  for (const f of ["go.mod", "go.sum"]) hash.update(fs.readFileSync(path.join(TOOLS, tool, f)));
+  return path.join(cacheRoot(), `${tool}-${hash.digest("hex").slice(0, 12)}`);
+}
+
+/**
+ * Builds (once) the language host of `language` into its cache folder, and
+ * returns that folder.
+ * @param {Language} language
+ */
+async function languageHost(language) {
+  const host = LANGUAGE_HOSTS[language];
+  const dir = toolCacheDir(host.tool);
+  const out = `pulumi-language-${language}`;
+  if (fs.existsSync(path.join(dir, out))) return dir;
+  checkGo();
+  fs.mkdirSync(path.dirname(dir), { recursive: true });
+  const staging = fs.mkdtempSync(`${dir}.build-`);
+  const version = requiredVersion(host.tool, host.module);
+  await goBuild(host.what, host.tool, host.pkg, path.join(staging, out), version);
+  const moduleDir = execFileSync("go", ["list", "-m", "-f", "{{.Dir}}", host.module], {
+    cwd: path.join(TOOLS, host.tool),
+    encoding: "utf8",
+    env: { ...process.env, ...READONLY },
+  }).trim();
+  for (const file of host.beside) {
+    fs.copyFileSync(path.join(moduleDir, file), path.join(staging, path.basename(file)));
+    fs.chmodSync(path.join(staging, path.basename(file)), 0o755);
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.renameSync(staging, dir);
+  return dir;
+}
+
+/**
+ * Makes the language hosts of `languages` available beside the CLI in
+ * `bin`: copied in when `bin` is a cached build (the CLI prefers hosts
+ * beside itself, and warns about one found elsewhere on PATH), else left
+ * in their cache. Returns the directories to put on PATH, `bin` first.
+ * @param {string} bin
+ * @param {readonly Language[]} languages
+ * @returns {Promise<string[]>}
+ */
+export async function withLanguageHosts(bin, languages) {
+  const dirs = [bin];
+  const cached = path.resolve(bin).startsWith(path.resolve(cacheRoot()) + path.sep);
+  for (const language of languages) {
+    const dir = await languageHost(language);
+    if (!cached) {
+      dirs.push(dir);
+      continue;
+    }
+    for (const file of fs.readdirSync(dir)) {
+      const target = path.join(bin, file);
+      const source = path.join(dir, file);
+      if (fs.existsSync(target) && fs.statSync(target).size === fs.statSync(source).size && fs.statSync(target).mtimeMs >= fs.statSync(source).mtimeMs)
+        continue;
+      fs.copyFileSync(source, `${target}.new`);
+      fs.chmodSync(`${target}.new`, 0o755);
+      fs.renameSync(`${target}.new`, target);
+    }
+  }
+  return dirs;
+}
+
+/**
+ * A Python virtual environment with the `pulumi` package pinned in
+ * tools/python/requirements.txt, made once per pin; returns its folder.
+ */
+export function pythonVenv() {
+  const requirements = path.join(TOOLS, "python", "requirements.txt");
+  const hash = createHash("sha256").update(fs.readFileSync(requirements)).digest("hex").slice(0, 12);
+  const dir = path.join(cacheRoot(), `python-venv-${hash}`);
+  if (fs.existsSync(path.join(dir, ".complete"))) return dir;
+  const started = Date.now();
+  log(`making a Python virtual environment with ${fs.readFileSync(requirements, "utf8").match(/^pulumi==\S+/m)?.[0] ?? "pulumi"} from PyPI in ${dir}...`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  execFileSync("python3", ["-m", "venv", dir], { stdio: ["ignore", "ignore", "inherit"] });
+  execFileSync(path.join(dir, "bin", "pip"), ["install", "--quiet", "--disable-pip-version-check", "-r", requirements], {
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  fs.writeFileSync(path.join(dir, ".complete"), "");
+  log(`Python virtual environment ready in ${elapsed(started)}`);
+  return dir;
 }
 
 /** The directory holding a usable CLI, building one if needed. */
@@ -279,7 +409,18 @@ async function main(args) {
     process.exit(err instanceof SetupError ? 2 : 1);
   }
   if (args[0] === "--bin-dir") {
-    process.stdout.write(`${bin}\n`);
+    // `--bin-dir yaml,python,go` adds those language hosts; more than one directory prints as a PATH list.
+    const languages = /** @type {Language[]} */ ((args[1] ?? "").split(",").filter(Boolean));
+    const unknown = languages.filter((l) => !(l in LANGUAGE_HOSTS));
+    if (unknown.length > 0) {
+      log(`no language host named ${unknown.join(", ")}; there are ${Object.keys(LANGUAGE_HOSTS).join(", ")}`);
+      process.exit(2);
+    }
+    process.stdout.write(`${(await withLanguageHosts(bin, languages)).join(path.delimiter)}\n`);
+    return;
+  }
+  if (args[0] === "--python-venv") {
+    process.stdout.write(`${pythonVenv()}\n`);
     return;
   }
   const r = spawnSync(path.join(bin, "pulumi"), args, { stdio: "inherit", env: cliEnv(bin) });

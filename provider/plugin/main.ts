@@ -1,0 +1,28 @@
+/**
+ * `pulumi-resource-cloudflare-turn-lookup`: the engine starts this file on
+ * the user's Node.js. The version check comes first and needs nothing
+ * loaded, so that an old Node.js gets one line, not a syntax error from a
+ * dependency.
+ */
+const MINIMUM = [20, 18, 1] as const;
+
+function tooOld(version: string): boolean {
+  const have = version.split(".").map(Number);
+  for (let i = 0; i < MINIMUM.length; i++) {
+    if ((have[i] ?? 0) !== MINIMUM[i]) return (have[i] ?? 0) < MINIMUM[i];
+  }
+  return false;
+}
+
+if (tooOld(process.versions.node)) {
+  process.stderr.write(
+    `pulumi-resource-cloudflare-turn-lookup needs Node.js ${MINIMUM.join(".")} or newer; the node on PATH is ${process.version} (${process.execPath}). ` +
+      "Install a newer Node.js, or put one first on PATH.\n",
+  );
+  process.exit(1);
+}
+
+(require("./server") as typeof import("./server")).serve(process.argv.slice(2)).catch((err: unknown) => {
+  process.stderr.write(`pulumi-resource-cloudflare-turn-lookup could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

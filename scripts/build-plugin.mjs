@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+// @ts-check
+// Builds the provider plugin into dist/plugin/: the folder the engine runs
+// (`pulumi-resource-cloudflare-turn-lookup`, a shell script that starts
+// node on plugin.js), bundles of the plugin and everything it loads (gRPC,
+// the generated stubs, the client, undici, zod), and schema.json.
+// One file loads faster than a tree of modules, and the folder needs
+// nothing but Node.js: it is also the plugin archive's content.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const SOURCE = path.join(REPO, "provider", "plugin");
+const OUT = path.join(REPO, "dist", "plugin");
+
+/** @type {import("esbuild").BuildOptions} */
+const common = { bundle: true, platform: "node", target: "node20.18", format: "cjs", minify: true, legalComments: "linked", logLevel: "warning" };
+
+fs.rmSync(OUT, { recursive: true, force: true });
+// Two bundles: the server, which must print its port fast (the engine starts
+// the plugin twice in a YAML preview, once just for the schema), and the
+// lookups, loaded at the first call that needs the client.
+await build({
+  ...common,
+  entryPoints: [path.join(SOURCE, "main.ts")],
+  outfile: path.join(OUT, "plugin.js"),
+  plugins: [
+    {
+      name: "lookups-apart",
+      setup(b) {
+        b.onResolve({ filter: /^\.\/lookups$/ }, () => ({ path: "./lookups.js", external: true }));
+      },
+    },
+  ],
+});
+await build({ ...common, entryPoints: [path.join(SOURCE, "lookups.ts")], outfile: path.join(OUT, "lookups.js") });
+for (const file of ["schema.json", "pulumi-resource-cloudflare-turn-lookup"]) fs.copyFileSync(path.join(SOURCE, file), path.join(OUT, file));
+fs.chmodSync(path.join(OUT, "pulumi-resource-cloudflare-turn-lookup"), 0o755);

@@ -1,0 +1,71 @@
+// What the provider plugin's end-to-end tests share: the CLI with the
+// language hosts beside it, the plugin installed from the packed tarball as
+// a user installs it, and projects written from files.
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { REPO, installPackedAsync } from "../support/packed";
+import { Workspace, findCliDir } from "./harness";
+
+/** The language hosts a test needs besides Node.js. */
+type Language = "yaml" | "python" | "go";
+
+/**
+ * The PATH entries of the CLI with `languages`' hosts beside it, or
+ * `undefined` where there is no CLI (the suite then skips, as the other
+ * end-to-end suites do; CI never lacks it). The lanes build the hosts
+ * before the tests; here they are only found, or built on a developer's first run.
+ */
+export function cliWithHosts(languages: readonly Language[]): string | undefined {
+  if (!findCliDir()) return undefined;
+  return execFileSync(process.execPath, [path.join(REPO, "scripts/pulumi.mjs"), "--bin-dir", languages.join(",")], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  }).trim();
+}
+
+/** The Python virtual environment (pulumi from PyPI) with the generated SDK installed from this checkout, as `pip install ./sdk/python` does. */
+export function pythonWithSdk(): string {
+  const venv = execFileSync(process.execPath, [path.join(REPO, "scripts/pulumi.mjs"), "--python-venv"], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  }).trim();
+  execFileSync(
+    path.join(venv, "bin", "pip"),
+    ["install", "--quiet", "--disable-pip-version-check", "--no-deps", "--force-reinstall", path.join(REPO, "sdk", "python")],
+    {
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
+  return venv;
+}
+
+/**
+ * Installs the package from its packed tarball into a fresh folder, as a
+ * YAML or Python team installs it, and returns the plugin's folder in it:
+ * what `plugins.providers[].path` names.
+ */
+export async function installedPlugin(): Promise<{ dir: string; pluginDir: string }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "turn-lookup-plugin-"));
+  await installPackedAsync(dir);
+  return { dir, pluginDir: path.join(dir, "node_modules", "pulumi-cloudflare-turn-lookup", "dist", "plugin") };
+}
+
+/** The `plugins:` section of a Pulumi.yaml that runs the plugin from `pluginDir`. */
+export function pluginsSection(pluginDir: string): string {
+  return `plugins:\n  providers:\n    - name: cloudflare-turn-lookup\n      path: ${pluginDir}\n`;
+}
+
+/** A project in a temporary folder, made of `files` (a Pulumi.yaml among them), run with the CLI at `cliPath`. */
+export function workspaceOf(name: string, files: Record<string, string>, cliPath: string): Workspace {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `turn-lookup-e2e-${name}-`));
+  for (const [file, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.writeFileSync(path.join(dir, file), text);
+  }
+  return new Workspace(dir, cliPath);
+}
+
+/** Lines of a stack trace (`    at f (file:1:2)`), which no failure of a lookup may print. */
+export const STACK_LINE = /^\s+at .+[(:]\d+/m;
