@@ -13,6 +13,14 @@ const alias = Object.entries(paths).map(([name, [target]]) => ({ find: new RegEx
 // their clocks do not share two cores with the engine tests' CLIs.
 const TIMED = ["test/unit/sharing.test.ts", "test/unit/faults.test.ts", "test/unit/client.test.ts", "test/unit/emulator-list.test.ts"];
 
+// The plugin's programs in other languages: a lane names the languages it
+// runs (lanes.json's "programs"); by default every one runs.
+const PROGRAMS: Record<string, string> = { yaml: "test/e2e/pluginYaml.test.ts", python: "test/e2e/pluginPython.test.ts", go: "test/e2e/pluginGo.test.ts" };
+const chosen = process.env.PULUMI_TURN_LOOKUP_PROGRAMS?.split(",").filter(Boolean) ?? Object.keys(PROGRAMS);
+const NOT_IN_LANE = Object.entries(PROGRAMS)
+  .filter(([language]) => !chosen.includes(language))
+  .map(([, file]) => file);
+
 export default defineConfig({
   resolve: { alias },
   test: {
@@ -24,7 +32,7 @@ export default defineConfig({
     // Each file in its own process: what a program run or a provider process holds starts fresh.
     pool: "forks",
     projects: [
-      { extends: true, test: { name: "main", include: ["test/**/*.test.ts"], exclude: TIMED } },
+      { extends: true, test: { name: "main", include: ["test/**/*.test.ts"], exclude: [...TIMED, ...NOT_IN_LANE] } },
       { extends: true, test: { name: "timed", include: TIMED, sequence: { groupOrder: 1 } } },
     ],
   },

@@ -20,7 +20,7 @@ import { fileURLToPath } from "node:url";
 import ci from "./ci.cjs";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-/** @typedef {{ node: string, pulumi: string, cli: string }} Lane */
+/** @typedef {{ node: string, pulumi: string, cli: string, programs: string[] }} Lane */
 /** @typedef {{ name: string, versions: string, passed: number, failed: number, skipped: number, ok: boolean, seconds: number }} Outcome */
 /** @type {Record<string, Lane>} */
 const LANES = JSON.parse(fs.readFileSync(path.join(REPO, "lanes.json"), "utf8"));
@@ -93,19 +93,29 @@ function prepareLane(name) {
   const lane = LANES[name];
   if (!lane) throw new Error(`no lane ${JSON.stringify(name)} in lanes.json; the lanes are ${Object.keys(LANES).join(", ")}`);
   const nodeBin = nodeBinDir(lane.node);
-  const env = { ...process.env, PATH: `${nodeBin}${path.delimiter}${process.env.PATH}`, PULUMI_TURN_LOOKUP_CLI_TOOLS: lane.cli, CI: process.env.CI ?? "true" };
+  const env = {
+    ...process.env,
+    PATH: `${nodeBin}${path.delimiter}${process.env.PATH}`,
+    PULUMI_TURN_LOOKUP_CLI_TOOLS: lane.cli,
+    PULUMI_TURN_LOOKUP_PROGRAMS: lane.programs.join(","),
+    CI: process.env.CI ?? "true",
+  };
   const dir = runsInPlace(lane) ? REPO : laneCopy(name, lane, env);
   execFileSync("npm", ["run", "build", "--silent"], { cwd: dir, env, stdio: "inherit" });
-  const cliBin = execFileSync(process.execPath, [path.join(dir, "scripts/pulumi.mjs"), "--bin-dir"], {
-    cwd: dir,
-    env,
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "inherit"],
-  }).trim();
+  // The CLI, with the language hosts of the lane's plugin programs beside it, built before the tests start.
+  const pulumi = (/** @type {string[]} */ args) =>
+    execFileSync(process.execPath, [path.join(dir, "scripts/pulumi.mjs"), ...args], {
+      cwd: dir,
+      env,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "inherit"],
+    }).trim();
+  const cliBin = pulumi(["--bin-dir", lane.programs.join(",")]).split(path.delimiter)[0] ?? "";
+  if (lane.programs.includes("python")) pulumi(["--python-venv"]);
   const cli = execFileSync(path.join(cliBin, "pulumi"), ["version"], { encoding: "utf8" }).trim();
   const node = execFileSync(path.join(nodeBin, "node"), ["--version"], { encoding: "utf8" }).trim();
   const sdk = JSON.parse(fs.readFileSync(path.join(dir, "node_modules/@pulumi/pulumi/package.json"), "utf8")).version;
-  const versions = `Node.js ${node}, @pulumi/pulumi ${sdk}, CLI ${cli}`;
+  const versions = `Node.js ${node}, @pulumi/pulumi ${sdk}, CLI ${cli}${lane.programs.length > 0 ? `, plugin programs in ${lane.programs.join(", ")}` : ""}`;
   log(`${name}: ${versions}`);
   return { dir, env, versions };
 }

@@ -20,7 +20,9 @@ try {
   });
   // What is in the repository: tracked files and new ones not ignored (a local pip install leaves build output behind).
   const checkedIn = path.join(os.tmpdir(), `${path.basename(scratch)}-repo`);
-  const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard", "sdk"], { cwd: REPO, encoding: "utf8" }).split("\0").filter(Boolean);
+  const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard", "sdk"], { cwd: REPO, encoding: "utf8" })
+    .split("\0")
+    .filter(Boolean);
   for (const file of files) {
     if (!fs.existsSync(path.join(REPO, file))) continue;
     fs.mkdirSync(path.dirname(path.join(checkedIn, file)), { recursive: true });

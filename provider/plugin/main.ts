@@ -16,7 +16,7 @@ function tooOld(version: string): boolean {
 
 if (tooOld(process.versions.node)) {
   process.stderr.write(
-    `pulumi-resource-cloudflare-turn-lookup needs Node.js ${MINIMUM.join(".")} or newer; the node on PATH is ${process.version} (${process.execPath}). ` +
+    `pulumi-resource-cloudflare-turn-lookup needs Node.js ${MINIMUM.join(".")} or newer; the node on PATH is v${process.versions.node} (${process.execPath}). ` +
       "Install a newer Node.js, or put one first on PATH.\n",
   );
   process.exit(1);

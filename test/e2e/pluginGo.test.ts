@@ -1,0 +1,120 @@
+// The provider plugin under the real engine, from a Go program that uses
+// the generated Go SDK (sdk/go, from this checkout by a replace directive),
+// with the Go language host built from its Go module. One lane runs it
+// (lanes.json): the first build of a Go program compiles the Pulumi SDK.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningEmulator, startEmulator } from "../../emulator";
+import { ACCOUNT_ID, CANARY_TOKEN, KEY_ID } from "../support/ids";
+import { REPO, runCommand } from "../support/packed";
+import type { Workspace } from "./harness";
+import { STACK_LINE, cliWithHosts, installedPlugin, pluginsSection, workspaceOf } from "./pluginHarness";
+
+const cliPath = cliWithHosts(["go"]);
+const E2E_TIMEOUT = 600_000;
+const SEEDED = { accountId: ACCOUNT_ID, uid: KEY_ID, name: "production-realtime-app", created: "2024-05-01T10:00:00Z", modified: "2024-05-02T11:00:00Z" };
+const SDK_MODULE = "github.com/pulumi-cloudflare-turn-lookup/pulumi-cloudflare-turn-lookup/sdk/go";
+
+const PROGRAM = `package main
+
+import (
+	"${SDK_MODULE}/cloudflareturnlookup"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+func main() {
+	pulumi.Run(func(ctx *pulumi.Context) error {
+		account := "${ACCOUNT_ID}"
+		byName, err := cloudflareturnlookup.LookupTurnKeyByName(ctx, &cloudflareturnlookup.LookupTurnKeyByNameArgs{AccountId: &account, Name: "production-realtime-app"})
+		if err != nil {
+			return err
+		}
+		key, err := cloudflareturnlookup.NewTurnKeyLookup(ctx, "key", &cloudflareturnlookup.TurnKeyLookupArgs{
+			AccountId: pulumi.String(account),
+			KeyId:     pulumi.String(byName.KeyId),
+		})
+		if err != nil {
+			return err
+		}
+		ctx.Export("byNameUid", pulumi.String(byName.Uid))
+		ctx.Export("resourceName", key.Name)
+		return nil
+	})
+}
+`;
+
+describe.skipIf(!cliPath)("the plugin from a Go program with the generated SDK", () => {
+  let emulator: RunningEmulator;
+  let install: { dir: string; pluginDir: string };
+  let ws: Workspace;
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ token: CANARY_TOKEN, seed: { keys: [SEEDED] } });
+    install = await installedPlugin();
+    const goMod = `module turn-lookup-go-program\n\ngo 1.26.6\n\nrequire ${SDK_MODULE} v0.0.0\n\nreplace ${SDK_MODULE} => ${path.join(REPO, "sdk", "go")}\n`;
+    ws = workspaceOf(
+      "go-lookups",
+      {
+        "Pulumi.yaml": `name: go-lookups\nruntime: go\n${pluginsSection(install.pluginDir)}`,
+        "main.go": PROGRAM,
+        "go.mod": goMod,
+        "go.sum": fs.readFileSync(path.join(REPO, "sdk", "go", "go.sum"), "utf8"),
+      },
+      cliPath!,
+    );
+    const tidy = await runCommand("go", ["mod", "tidy"], ws.dir);
+    if (tidy.status !== 0) throw new Error(`go mod tidy failed:\n${tidy.output}`);
+    await ws.initStack("dev", { "cloudflare-turn-lookup:baseUrl": emulator.url }, { "cloudflare-turn-lookup:apiToken": CANARY_TOKEN });
+    emulator.reset();
+  }, E2E_TIMEOUT);
+  afterAll(async () => {
+    ws?.remove();
+    await emulator?.close();
+    if (install) fs.rmSync(install.dir, { recursive: true, force: true });
+  });
+
+  it(
+    "preview and up show the key's fields; the state holds no token; refresh sees a rename",
+    async () => {
+      const preview = await ws.ok(["preview"]);
+      expect(preview).toContain(`byNameUid   : "${KEY_ID}"`);
+      expect(preview).toContain('resourceName: "production-realtime-app"');
+      await ws.ok(["up", "--yes"]);
+      for (const { text } of ws.backendFiles()) expect(text).not.toContain(CANARY_TOKEN);
+      emulator.store.rename(ACCOUNT_ID, KEY_ID, "renamed-app");
+      try {
+        await ws.ok(["refresh", "--yes"]);
+        const stack = JSON.parse(await ws.ok(["stack", "export"])) as { deployment: { resources: { type: string; outputs?: Record<string, unknown> }[] } };
+        expect(stack.deployment.resources.find((r) => r.type === "cloudflare-turn-lookup:index:TurnKeyLookup")?.outputs).toMatchObject({ name: "renamed-app" });
+      } finally {
+        emulator.store.rename(ACCOUNT_ID, KEY_ID, SEEDED.name);
+      }
+      expect(emulator.requests.filter((r) => r.method !== "GET")).toEqual([]);
+    },
+    E2E_TIMEOUT,
+  );
+
+  it(
+    "a wrong token is one clear message, without a stack trace or the token",
+    async () => {
+      const wrong = "wrong-token-9a7c5e3b1d0f2e4a6c8b";
+      await ws.ok(["config", "set", "--secret", "cloudflare-turn-lookup:apiToken", wrong]);
+      try {
+        const r = await ws.run(["preview"]);
+        const out = r.stdout + r.stderr;
+        expect(r.code).not.toBe(0);
+        // The by-name lookup reads the account's list.
+        expect(out).toContain(`Cloudflare refused the credential for the TURN key list (account ${ACCOUNT_ID}). HTTP 401`);
+        expect(out.match(/Cloudflare refused the credential/g)).toHaveLength(1);
+        expect(out).toContain("cloudflare-turn-lookup:apiToken / CLOUDFLARE_API_TOKEN");
+        expect(out).not.toMatch(STACK_LINE);
+        expect(out).not.toMatch(/goroutine \d+/);
+        expect(out).not.toContain(wrong);
+      } finally {
+        await ws.ok(["config", "set", "--secret", "cloudflare-turn-lookup:apiToken", CANARY_TOKEN]);
+      }
+    },
+    E2E_TIMEOUT,
+  );
+});

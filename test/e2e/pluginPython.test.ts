@@ -1,0 +1,124 @@
+// The provider plugin under the real engine, from a Python program that
+// uses the generated SDK (sdk/python, pip-installed from this checkout),
+// with `pulumi` from PyPI and the Python language host built from its Go
+// module.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningEmulator, startEmulator } from "../../emulator";
+import { ACCOUNT_ID, CANARY_TOKEN, KEY_ID } from "../support/ids";
+import type { Workspace } from "./harness";
+import { STACK_LINE, cliWithHosts, installedPlugin, pluginsSection, pythonWithSdk, workspaceOf } from "./pluginHarness";
+
+const cliPath = cliWithHosts(["python"]);
+const E2E_TIMEOUT = 240_000;
+const SEEDED = { accountId: ACCOUNT_ID, uid: KEY_ID, name: "production-realtime-app", created: "2024-05-01T10:00:00Z", modified: "2024-05-02T11:00:00Z" };
+
+const PROGRAM = `import pulumi
+import pulumi_cloudflare_turn_lookup as turn
+
+ACCOUNT = "${ACCOUNT_ID}"
+
+by_id = turn.lookup_turn_key(account_id=ACCOUNT, key_id="${KEY_ID}")
+by_name = turn.lookup_turn_key_by_name(account_id=ACCOUNT, name="production-realtime-app")
+keys = turn.lookup_turn_keys(account_id=ACCOUNT)
+key = turn.TurnKeyLookup("key", account_id=ACCOUNT, key_id="${KEY_ID}")
+
+pulumi.export("by_id_name", by_id.name)
+pulumi.export("by_name_uid", by_name.uid)
+pulumi.export("key_count", len(keys.keys))
+pulumi.export("resource_name", key.name)
+`;
+
+describe.skipIf(!cliPath)("the plugin from a Python program with the generated SDK", () => {
+  let emulator: RunningEmulator;
+  let install: { dir: string; pluginDir: string };
+  let ws: Workspace;
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ token: CANARY_TOKEN, seed: { keys: [SEEDED] } });
+    install = await installedPlugin();
+    const venv = pythonWithSdk();
+    // The Python host of sdk/v3 v3.68.0 runs the first python3 on PATH: the virtual environment's, as an activated one.
+    ws = workspaceOf(
+      "python-lookups",
+      { "Pulumi.yaml": `name: python-lookups\nruntime: python\n${pluginsSection(install.pluginDir)}`, "__main__.py": PROGRAM },
+      `${path.join(venv, "bin")}${path.delimiter}${cliPath}`,
+    );
+    await ws.initStack("dev", { "cloudflare-turn-lookup:baseUrl": emulator.url }, { "cloudflare-turn-lookup:apiToken": CANARY_TOKEN });
+    emulator.reset();
+  }, E2E_TIMEOUT);
+  afterAll(async () => {
+    ws?.remove();
+    await emulator?.close();
+    if (install) fs.rmSync(install.dir, { recursive: true, force: true });
+  });
+
+  it(
+    "preview shows the key's fields as known values; up keeps no token in state; refresh sees a rename",
+    async () => {
+      const preview = await ws.ok(["preview"]);
+      expect(preview).toContain('by_id_name   : "production-realtime-app"');
+      expect(preview).toContain(`by_name_uid  : "${KEY_ID}"`);
+      expect(preview).toContain("key_count    : 1");
+      expect(preview).toContain('resource_name: "production-realtime-app"');
+
+      const up = await ws.ok(["up", "--yes"]);
+      expect(up).toContain('resource_name: "production-realtime-app"');
+      for (const { text } of ws.backendFiles()) expect(text).not.toContain(CANARY_TOKEN);
+
+      emulator.store.rename(ACCOUNT_ID, KEY_ID, "renamed-app");
+      try {
+        await ws.ok(["refresh", "--yes"]);
+        const stack = JSON.parse(await ws.ok(["stack", "export"])) as { deployment: { resources: { type: string; outputs?: Record<string, unknown> }[] } };
+        expect(stack.deployment.resources.find((r) => r.type === "cloudflare-turn-lookup:index:TurnKeyLookup")?.outputs).toMatchObject({ name: "renamed-app" });
+      } finally {
+        emulator.store.rename(ACCOUNT_ID, KEY_ID, SEEDED.name);
+      }
+      expect(emulator.requests.filter((r) => r.method !== "GET")).toEqual([]);
+      for (const text of ws.transcript) expect(text).not.toContain(CANARY_TOKEN);
+    },
+    E2E_TIMEOUT,
+  );
+
+  it(
+    "a wrong token, and a key that does not exist, are each one clear message; the resource form's without the program's traceback",
+    async () => {
+      const wrong = "wrong-token-4c2e8a6b0d1f3e5a7c9b";
+      await ws.ok(["config", "set", "--secret", "cloudflare-turn-lookup:apiToken", wrong]);
+      try {
+        const r = await ws.run(["preview"]);
+        const out = r.stdout + r.stderr;
+        expect(r.code).not.toBe(0);
+        // The Python SDK raises every failed invoke as an Exception, printed with its traceback; the message is the plugin's, once.
+        expect(out).toContain(
+          "Exception: invoke of cloudflare-turn-lookup:index:lookupTurnKey failed: invocation of cloudflare-turn-lookup:index:lookupTurnKey returned an error: " +
+            "Cloudflare refused the credential for the TURN key lookup",
+        );
+        expect(out.match(/Cloudflare refused the credential/g)).toHaveLength(1);
+        expect(out).toContain("cloudflare-turn-lookup:apiToken / CLOUDFLARE_API_TOKEN");
+        expect(out).not.toContain(wrong);
+      } finally {
+        await ws.ok(["config", "set", "--secret", "cloudflare-turn-lookup:apiToken", CANARY_TOKEN]);
+      }
+      // The resource form alone: its failure is the engine's, on the resource's row, without a traceback.
+      const missing = "ffffffffffffffffffffffffffffffff";
+      fs.writeFileSync(
+        path.join(ws.dir, "__main__.py"),
+        `import pulumi_cloudflare_turn_lookup as turn\n\nturn.TurnKeyLookup("missing", account_id="${ACCOUNT_ID}", key_id="${missing}")\n`,
+      );
+      try {
+        const r = await ws.run(["preview"]);
+        const out = r.stdout + r.stderr;
+        expect(r.code).not.toBe(0);
+        expect(out).toContain(`missing create error: Preview failed: TURN key not found (account ${ACCOUNT_ID}, key ${missing}). HTTP 404`);
+        // No frame of the program or the SDK: the Python host of v3.68.0 prints only its own KeyboardInterrupt when the engine stops the program.
+        expect(out).not.toMatch(/File ".*(__main__|pulumi_cloudflare_turn_lookup)/);
+        expect(out).not.toMatch(STACK_LINE);
+      } finally {
+        fs.writeFileSync(path.join(ws.dir, "__main__.py"), PROGRAM);
+      }
+    },
+    E2E_TIMEOUT,
+  );
+});

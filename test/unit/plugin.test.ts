@@ -1,0 +1,226 @@
+// The built plugin as the engine runs it: the executable from dist/plugin,
+// spoken to over gRPC with the SDK's generated client, against the emulator.
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as grpc from "@grpc/grpc-js";
+import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
+import * as rpc from "@pulumi/pulumi/proto/provider_pb";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type RunningEmulator, startEmulator } from "../../emulator";
+import { ACCOUNT_ID, CANARY_TOKEN, KEY_ID, OTHER_KEY_ID } from "../support/ids";
+import { REPO } from "../support/packed";
+
+const PLUGIN = path.join(REPO, "dist/plugin/pulumi-resource-cloudflare-turn-lookup");
+const SECRET = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" };
+const SEEDED = { accountId: ACCOUNT_ID, uid: KEY_ID, name: "production-realtime-app", created: "2024-05-01T10:00:00Z", modified: "2024-05-02T11:00:00Z" };
+
+/** One plugin process and a client of it. */
+class Plugin {
+  private constructor(
+    readonly child: ChildProcess,
+    readonly client: ResourceProviderClient,
+    readonly stderr: () => string,
+  ) {}
+
+  static async start(env: NodeJS.ProcessEnv = process.env): Promise<Plugin> {
+    const child = spawn(PLUGIN, [], { stdio: ["ignore", "pipe", "pipe"], env });
+    let err = "";
+    child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
+    const port = await new Promise<string>((resolve, reject) => {
+      child.stdout!.once("data", (d: Buffer) => resolve(d.toString().trim()));
+      child.once("exit", (code) => reject(new Error(`the plugin exited ${code}: ${err}`)));
+    });
+    return new Plugin(child, new ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure()), () => err);
+  }
+
+  call<Req, Res>(method: (req: Req, cb: (err: grpc.ServiceError | null, res: Res) => void) => unknown, req: Req): Promise<Res> {
+    return new Promise((resolve, reject) => method.call(this.client, req, (err, res) => (err ? reject(err) : resolve(res))));
+  }
+
+  configure(config: Record<string, string>): Promise<rpc.ConfigureResponse> {
+    const req = new rpc.ConfigureRequest().setAcceptsecrets(true);
+    for (const [k, v] of Object.entries(config)) req.getVariablesMap().set(`cloudflare-turn-lookup:config:${k}`, v);
+    return this.call(this.client.configure.bind(this.client), req);
+  }
+
+  async invoke(tok: string, args: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const req = new rpc.InvokeRequest().setTok(tok).setArgs(Struct.fromJavaScript(args as never));
+    const res = await this.call(this.client.invoke.bind(this.client), req);
+    return res.getReturn()!.toJavaScript();
+  }
+
+  stop(): void {
+    this.client.close();
+    this.child.kill();
+  }
+}
+
+describe("the plugin process", () => {
+  let emulator: RunningEmulator;
+  let plugin: Plugin;
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ token: CANARY_TOKEN, seed: { keys: [SEEDED, { ...SEEDED, uid: OTHER_KEY_ID, name: "staging" }] } });
+    plugin = await Plugin.start({ ...process.env, CLOUDFLARE_API_TOKEN: "", CLOUDFLARE_ACCOUNT_ID: "" });
+    await plugin.configure({ apiToken: CANARY_TOKEN, baseUrl: emulator.url });
+  });
+  afterAll(async () => {
+    plugin?.stop();
+    await emulator?.close();
+  });
+  afterEach(() => emulator.reset());
+
+  it("reports its version and serves the checked-in schema", async () => {
+    const info = await plugin.call(plugin.client.getPluginInfo.bind(plugin.client), new Empty());
+    expect(info.getVersion()).toBe("0.1.0");
+    const schema = await plugin.call(plugin.client.getSchema.bind(plugin.client), new rpc.GetSchemaRequest());
+    expect(JSON.parse(schema.getSchema())).toEqual(JSON.parse(fs.readFileSync(path.join(REPO, "provider/plugin/schema.json"), "utf8")));
+  });
+
+  it("serves the three functions with the TypeScript forms' results, one request per key", async () => {
+    expect(await plugin.invoke("cloudflare-turn-lookup:index:lookupTurnKey", { accountId: ACCOUNT_ID, keyId: KEY_ID })).toEqual({
+      accountId: ACCOUNT_ID,
+      keyId: KEY_ID,
+      name: "production-realtime-app",
+      uid: KEY_ID,
+      created: SEEDED.created,
+      modified: SEEDED.modified,
+    });
+    expect(await plugin.invoke("cloudflare-turn-lookup:index:lookupTurnKeyByName", { accountId: ACCOUNT_ID, name: "staging" })).toMatchObject({
+      keyId: OTHER_KEY_ID,
+    });
+    const list = await plugin.invoke("cloudflare-turn-lookup:index:lookupTurnKeys", { accountId: ACCOUNT_ID });
+    expect(list).toEqual({
+      accountId: ACCOUNT_ID,
+      keys: [
+        { name: "production-realtime-app", uid: KEY_ID, created: SEEDED.created, modified: SEEDED.modified },
+        { name: "staging", uid: OTHER_KEY_ID, created: SEEDED.created, modified: SEEDED.modified },
+      ],
+    });
+    await plugin.invoke("cloudflare-turn-lookup:index:lookupTurnKey", { accountId: ACCOUNT_ID, keyId: KEY_ID });
+    // One GET of the key, one of the list (which the by-name lookup shared): the provider's client keeps results for its run.
+    expect(emulator.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `GET /client/v4/accounts/${ACCOUNT_ID}/calls/turn_keys/${KEY_ID}`,
+      `GET /client/v4/accounts/${ACCOUNT_ID}/calls/turn_keys`,
+    ]);
+    expect(emulator.requests[0]!.headers["user-agent"]).toMatch(/^pulumi-cloudflare-turn-lookup\//);
+  });
+
+  it("makes the result secret when an argument is", async () => {
+    const result = await plugin.invoke("cloudflare-turn-lookup:index:lookupTurnKey", { accountId: ACCOUNT_ID, keyId: { ...SECRET, value: KEY_ID } });
+    expect(result.name).toEqual({ ...SECRET, value: "production-realtime-app" });
+    expect(result.uid).toEqual({ ...SECRET, value: KEY_ID });
+  });
+
+  it("refuses a malformed id with one message before any request", async () => {
+    const err = await plugin
+      .invoke("cloudflare-turn-lookup:index:lookupTurnKey", { accountId: ACCOUNT_ID, keyId: "not-a-key" })
+      .catch((e: grpc.ServiceError) => e);
+    expect((err as grpc.ServiceError).details).toBe(
+      'keyId must be 32 lowercase hexadecimal characters, as Cloudflare issues it, but "not-a-key" has the character "n" at position 1.',
+    );
+    expect(emulator.requests).toEqual([]);
+  });
+
+  it("checks the resource's inputs, filling the account in; diff replaces on another key only", async () => {
+    const check = (news: Record<string, unknown>) =>
+      plugin.call(plugin.client.check.bind(plugin.client), new rpc.CheckRequest().setNews(Struct.fromJavaScript(news as never)));
+    const ok = await check({ accountId: ACCOUNT_ID, keyId: KEY_ID });
+    expect(ok.getFailuresList()).toEqual([]);
+    expect(ok.getInputs()!.toJavaScript()).toEqual({ accountId: ACCOUNT_ID, keyId: KEY_ID });
+    const bad = await check({ keyId: "ABC" });
+    expect(bad.getFailuresList().map((f) => [f.getProperty(), f.getReason()])).toEqual([
+      [
+        "accountId",
+        "accountId is missing (pass accountId or set CLOUDFLARE_ACCOUNT_ID); it must be 32 lowercase hexadecimal characters, as Cloudflare issues it.",
+      ],
+      [
+        "keyId",
+        'keyId must be 32 lowercase hexadecimal characters, as Cloudflare issues it, but "ABC" has an uppercase letter "A" (use lowercase) at position 1.',
+      ],
+    ]);
+    const diff = (olds: object, news: object) =>
+      plugin.call(
+        plugin.client.diff.bind(plugin.client),
+        new rpc.DiffRequest().setOlds(Struct.fromJavaScript({ ...SEEDED, keyId: KEY_ID, ...olds } as never)).setNews(Struct.fromJavaScript(news as never)),
+      );
+    expect((await diff({}, { accountId: ACCOUNT_ID, keyId: KEY_ID })).getChanges()).toBe(rpc.DiffResponse.DiffChanges.DIFF_NONE);
+    const other = await diff({}, { accountId: ACCOUNT_ID, keyId: OTHER_KEY_ID });
+    expect(other.getReplacesList()).toEqual(["keyId"]);
+    expect(other.getDeletebeforereplace()).toBe(true);
+    expect(emulator.requests).toEqual([]);
+  });
+
+  it("creates by reading, reads an import id, and deletes without a request", async () => {
+    const created = await plugin.call(
+      plugin.client.create.bind(plugin.client),
+      new rpc.CreateRequest().setProperties(Struct.fromJavaScript({ accountId: ACCOUNT_ID, keyId: OTHER_KEY_ID })).setPreview(true),
+    );
+    expect(created.getId()).toBe(`${ACCOUNT_ID}/${OTHER_KEY_ID}`);
+    expect(created.getProperties()!.toJavaScript()).toMatchObject({ name: "staging", uid: OTHER_KEY_ID });
+    const read = await plugin.call(plugin.client.read.bind(plugin.client), new rpc.ReadRequest().setId(`${ACCOUNT_ID}/${KEY_ID}`));
+    expect(read.getInputs()!.toJavaScript()).toEqual({ accountId: ACCOUNT_ID, keyId: KEY_ID });
+    expect(read.getProperties()!.toJavaScript()).toMatchObject({ name: "production-realtime-app" });
+    const badId = await plugin.call(plugin.client.read.bind(plugin.client), new rpc.ReadRequest().setId("a/b/c")).catch((e: grpc.ServiceError) => e);
+    expect((badId as grpc.ServiceError).details).toBe('A TurnKeyLookup\'s id is <accountId>/<keyId>; got "a/b/c".');
+    const before = emulator.requests.length;
+    await plugin.call(plugin.client.delete.bind(plugin.client), new rpc.DeleteRequest().setId(`${ACCOUNT_ID}/${KEY_ID}`));
+    expect(emulator.requests.length).toBe(before);
+    expect(emulator.requests.every((r) => r.method === "GET")).toBe(true);
+  });
+
+  it("names the plugin's config keys in a credential error, and never the token", async () => {
+    const other = await Plugin.start({ ...process.env, CLOUDFLARE_API_TOKEN: "" });
+    try {
+      await other.configure({ baseUrl: emulator.url });
+      const err = (await other
+        .invoke("cloudflare-turn-lookup:index:lookupTurnKey", { accountId: ACCOUNT_ID, keyId: KEY_ID })
+        .catch((e: unknown) => e)) as grpc.ServiceError;
+      expect(err.details).toBe(
+        "No Cloudflare credential found: set the stack secret cloudflare-turn-lookup:apiToken (pulumi config set --secret cloudflare-turn-lookup:apiToken <token>) " +
+          'or the environment variable CLOUDFLARE_API_TOKEN. The token needs the "Calls Read" permission.',
+      );
+      await other.configure({ baseUrl: emulator.url, apiToken: "wrong-token-1f3e5a7c9b2d4f6a8c0e" });
+      const refused = (await other
+        .invoke("cloudflare-turn-lookup:index:lookupTurnKey", { accountId: ACCOUNT_ID, keyId: KEY_ID })
+        .catch((e: unknown) => e)) as grpc.ServiceError;
+      expect(refused.details).toContain("Cloudflare refused the credential for the TURN key lookup");
+      expect(refused.details).not.toContain("wrong-token");
+      expect(other.stderr()).toBe("");
+    } finally {
+      other.stop();
+    }
+  });
+});
+
+describe("the plugin's executable", () => {
+  it("asks for Node.js 20.18.1 or newer, in one line, when the node on PATH is older", () => {
+    // A node on PATH that reports an old version before the plugin's own check runs.
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), "old-node-"));
+    const preload = path.join(bin, "old.cjs");
+    fs.writeFileSync(preload, 'Object.defineProperty(process, "versions", { value: { ...process.versions, node: "20.11.0" } });\n');
+    fs.writeFileSync(path.join(bin, "node"), `#!/bin/sh\nexec "${process.execPath}" --require "${preload}" "$@"\n`, { mode: 0o755 });
+    try {
+      const r = spawnSync(PLUGIN, [], { encoding: "utf8", env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}` } });
+      expect(r.status).toBe(1);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toMatch(
+        /^pulumi-resource-cloudflare-turn-lookup needs Node\.js 20\.18\.1 or newer; the node on PATH is v20\.11\.0 \(.*\)\. Install a newer Node\.js, or put one first on PATH\.\n$/,
+      );
+    } finally {
+      fs.rmSync(bin, { recursive: true, force: true });
+    }
+  });
+
+  it("says so in one line when there is no node on PATH", () => {
+    const r = spawnSync(PLUGIN, [], { encoding: "utf8", env: { PATH: "/nonexistent" } });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(
+      "pulumi-resource-cloudflare-turn-lookup needs Node.js 20.18.1 or newer on PATH, and found no node command. Install Node.js, or put it on PATH.\n",
+    );
+  });
+});
