@@ -6,6 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import type { PluginInfo } from "@pulumi/pulumi/proto/plugin_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as rpc from "@pulumi/pulumi/proto/provider_pb";
@@ -37,19 +38,20 @@ class Plugin {
     return new Plugin(child, new ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure()), () => err);
   }
 
-  call<Req, Res>(method: (req: Req, cb: (err: grpc.ServiceError | null, res: Res) => void) => unknown, req: Req): Promise<Res> {
-    return new Promise((resolve, reject) => method.call(this.client, req, (err, res) => (err ? reject(err) : resolve(res))));
+  /** One unary call: `send` makes it with the callback given. */
+  call<Res>(send: (client: ResourceProviderClient, callback: (err: grpc.ServiceError | null, res: Res) => void) => unknown): Promise<Res> {
+    return new Promise((resolve, reject) => send(this.client, (err, res) => (err ? reject(err) : resolve(res))));
   }
 
   configure(config: Record<string, string>): Promise<rpc.ConfigureResponse> {
     const req = new rpc.ConfigureRequest().setAcceptsecrets(true);
     for (const [k, v] of Object.entries(config)) req.getVariablesMap().set(`cloudflare-turn-lookup:config:${k}`, v);
-    return this.call(this.client.configure.bind(this.client), req);
+    return this.call<rpc.ConfigureResponse>((c, cb) => c.configure(req, cb));
   }
 
   async invoke(tok: string, args: Record<string, unknown>): Promise<Record<string, unknown>> {
     const req = new rpc.InvokeRequest().setTok(tok).setArgs(Struct.fromJavaScript(args as never));
-    const res = await this.call(this.client.invoke.bind(this.client), req);
+    const res = await this.call<rpc.InvokeResponse>((c, cb) => c.invoke(req, cb));
     return res.getReturn()!.toJavaScript();
   }
 
@@ -75,9 +77,9 @@ describe("the plugin process", () => {
   afterEach(() => emulator.reset());
 
   it("reports its version and serves the checked-in schema", async () => {
-    const info = await plugin.call(plugin.client.getPluginInfo.bind(plugin.client), new Empty());
+    const info = await plugin.call<PluginInfo>((c, cb) => c.getPluginInfo(new Empty(), cb));
     expect(info.getVersion()).toBe("0.1.0");
-    const schema = await plugin.call(plugin.client.getSchema.bind(plugin.client), new rpc.GetSchemaRequest());
+    const schema = await plugin.call<rpc.GetSchemaResponse>((c, cb) => c.getSchema(new rpc.GetSchemaRequest(), cb));
     expect(JSON.parse(schema.getSchema())).toEqual(JSON.parse(fs.readFileSync(path.join(REPO, "provider/plugin/schema.json"), "utf8")));
   });
 
@@ -128,7 +130,7 @@ describe("the plugin process", () => {
 
   it("checks the resource's inputs, filling the account in; diff replaces on another key only", async () => {
     const check = (news: Record<string, unknown>) =>
-      plugin.call(plugin.client.check.bind(plugin.client), new rpc.CheckRequest().setNews(Struct.fromJavaScript(news as never)));
+      plugin.call<rpc.CheckResponse>((c, cb) => c.check(new rpc.CheckRequest().setNews(Struct.fromJavaScript(news as never)), cb));
     const ok = await check({ accountId: ACCOUNT_ID, keyId: KEY_ID });
     expect(ok.getFailuresList()).toEqual([]);
     expect(ok.getInputs()!.toJavaScript()).toEqual({ accountId: ACCOUNT_ID, keyId: KEY_ID });
@@ -144,9 +146,11 @@ describe("the plugin process", () => {
       ],
     ]);
     const diff = (olds: object, news: object) =>
-      plugin.call(
-        plugin.client.diff.bind(plugin.client),
-        new rpc.DiffRequest().setOlds(Struct.fromJavaScript({ ...SEEDED, keyId: KEY_ID, ...olds } as never)).setNews(Struct.fromJavaScript(news as never)),
+      plugin.call<rpc.DiffResponse>((c, cb) =>
+        c.diff(
+          new rpc.DiffRequest().setOlds(Struct.fromJavaScript({ ...SEEDED, keyId: KEY_ID, ...olds } as never)).setNews(Struct.fromJavaScript(news as never)),
+          cb,
+        ),
       );
     expect((await diff({}, { accountId: ACCOUNT_ID, keyId: KEY_ID })).getChanges()).toBe(rpc.DiffResponse.DiffChanges.DIFF_NONE);
     const other = await diff({}, { accountId: ACCOUNT_ID, keyId: OTHER_KEY_ID });
@@ -156,19 +160,18 @@ describe("the plugin process", () => {
   });
 
   it("creates by reading, reads an import id, and deletes without a request", async () => {
-    const created = await plugin.call(
-      plugin.client.create.bind(plugin.client),
-      new rpc.CreateRequest().setProperties(Struct.fromJavaScript({ accountId: ACCOUNT_ID, keyId: OTHER_KEY_ID })).setPreview(true),
+    const created = await plugin.call<rpc.CreateResponse>((c, cb) =>
+      c.create(new rpc.CreateRequest().setProperties(Struct.fromJavaScript({ accountId: ACCOUNT_ID, keyId: OTHER_KEY_ID })).setPreview(true), cb),
     );
     expect(created.getId()).toBe(`${ACCOUNT_ID}/${OTHER_KEY_ID}`);
     expect(created.getProperties()!.toJavaScript()).toMatchObject({ name: "staging", uid: OTHER_KEY_ID });
-    const read = await plugin.call(plugin.client.read.bind(plugin.client), new rpc.ReadRequest().setId(`${ACCOUNT_ID}/${KEY_ID}`));
+    const read = await plugin.call<rpc.ReadResponse>((c, cb) => c.read(new rpc.ReadRequest().setId(`${ACCOUNT_ID}/${KEY_ID}`), cb));
     expect(read.getInputs()!.toJavaScript()).toEqual({ accountId: ACCOUNT_ID, keyId: KEY_ID });
     expect(read.getProperties()!.toJavaScript()).toMatchObject({ name: "production-realtime-app" });
-    const badId = await plugin.call(plugin.client.read.bind(plugin.client), new rpc.ReadRequest().setId("a/b/c")).catch((e: grpc.ServiceError) => e);
+    const badId = await plugin.call<rpc.ReadResponse>((c, cb) => c.read(new rpc.ReadRequest().setId("a/b/c"), cb)).catch((e: grpc.ServiceError) => e);
     expect((badId as grpc.ServiceError).details).toBe('A TurnKeyLookup\'s id is <accountId>/<keyId>; got "a/b/c".');
     const before = emulator.requests.length;
-    await plugin.call(plugin.client.delete.bind(plugin.client), new rpc.DeleteRequest().setId(`${ACCOUNT_ID}/${KEY_ID}`));
+    await plugin.call((c, cb) => c.delete(new rpc.DeleteRequest().setId(`${ACCOUNT_ID}/${KEY_ID}`), cb));
     expect(emulator.requests.length).toBe(before);
     expect(emulator.requests.every((r) => r.method === "GET")).toBe(true);
   });
