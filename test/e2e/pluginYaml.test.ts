@@ -7,6 +7,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../emulator";
 import { ACCOUNT_ID, CANARY_TOKEN, KEY_ID, OTHER_KEY_ID } from "../support/ids";
+import { REPO } from "../support/packed";
 import { type Workspace, cliEnvironment } from "./harness";
 import { STACK_LINE, cliWithHosts, installedPlugin, pluginsSection, workspaceOf } from "./pluginHarness";
 
@@ -267,6 +268,25 @@ outputs:
         expect(bad.code).not.toBe(0);
         expect(bad.stdout + bad.stderr).toContain('cloudflare-turn-lookup:maxConcurrency must be a whole number; got "many".');
         expect(bad.stdout + bad.stderr).not.toMatch(STACK_LINE);
+      } finally {
+        ws.remove();
+      }
+    },
+    E2E_TIMEOUT,
+  );
+
+  it(
+    "the plugin archive installs with pulumi plugin install, and a program without a plugins section finds it there",
+    async () => {
+      const ws = workspaceOf("yaml-installed", { "Pulumi.yaml": lookupsProgram(install.pluginDir).replace(/^plugins:\n(?: .*\n)+/m, "") }, cliPath!);
+      try {
+        expect(fs.readFileSync(path.join(ws.dir, "Pulumi.yaml"), "utf8")).not.toContain("plugins:");
+        const archive = execFileSync(process.execPath, [path.join(REPO, "scripts/plugin-archive.mjs"), ws.dir], { encoding: "utf8" }).trim();
+        expect(path.basename(archive)).toBe("pulumi-resource-cloudflare-turn-lookup-v0.1.0.tar.gz");
+        await ws.ok(["plugin", "install", "resource", "cloudflare-turn-lookup", "0.1.0", "--file", archive]);
+        expect(await ws.ok(["plugin", "ls"])).toMatch(/cloudflare-turn-lookup\s+resource\s+0\.1\.0/);
+        await ws.initStack("dev", { "cloudflare-turn-lookup:baseUrl": emulator.url }, { "cloudflare-turn-lookup:apiToken": CANARY_TOKEN });
+        expect(await ws.ok(["preview"])).toContain('byIdName       : "production-realtime-app"');
       } finally {
         ws.remove();
       }

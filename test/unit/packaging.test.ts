@@ -28,10 +28,22 @@ describe("the packed tarball", () => {
     ]) {
       expect(listing).toContain(file);
     }
+    // The provider plugin: one folder that the engine runs, bundled, needing only Node.js.
+    expect(listing.filter((f) => f.startsWith("package/dist/plugin/")).sort()).toEqual([
+      "package/dist/plugin/lookups.js",
+      "package/dist/plugin/lookups.js.LEGAL.txt",
+      "package/dist/plugin/plugin.js",
+      "package/dist/plugin/plugin.js.LEGAL.txt",
+      "package/dist/plugin/pulumi-resource-cloudflare-turn-lookup",
+      "package/dist/plugin/schema.json",
+    ]);
+    const modes = execFileSync("tar", ["-tvzf", packedTarball()], { encoding: "utf8" });
+    expect(modes).toMatch(/^-rwxr-xr-x .* package\/dist\/plugin\/pulumi-resource-cloudflare-turn-lookup$/m);
     expect(listing.filter((f) => !f.startsWith("package/dist/") && !["package/LICENSE", "package/README.md", "package/package.json"].includes(f))).toEqual([]);
     expect(listing.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))).toEqual([]);
     // Every compiled file comes from a source of today: no stale output of a file since moved or removed.
-    const stale = listing.filter((f) => f.endsWith(".js") && !fs.existsSync(path.join(REPO, f.replace(/^package\/dist\//, "").replace(/\.js$/, ".ts"))));
+    const compiled = listing.filter((f) => f.endsWith(".js") && !f.startsWith("package/dist/plugin/"));
+    const stale = compiled.filter((f) => !fs.existsSync(path.join(REPO, f.replace(/^package\/dist\//, "").replace(/\.js$/, ".ts"))));
     expect(stale).toEqual([]);
   });
 });
