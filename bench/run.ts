@@ -1,15 +1,16 @@
-// `npm run bench [-- --quick]`: the lookup path against the official SDK and
+// `npm run bench [-- --quick] [-- --plugin-only]`: the lookup path against the official SDK and
 // a bare undici floor, the provider process as the engine drives it, the
 // real engine's preview, and the state cost. Contenders run alternately in
 // the same run; medians over rounds and ratios are reported, because these
 // machines are shared and noisy. Results: a markdown table on stdout and
 // JSON under bench/results/.
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import { createRequire } from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Workspace } from "../test/e2e/harness";
+import { cliWithHosts, pluginsSection, pythonWithSdk, workspaceOf } from "../test/e2e/pluginHarness";
 import { type EmulatorProcess, startEmulatorProcess } from "../test/support/emulatorProcess";
 import { REPO } from "../test/support/pack";
 import { ProviderProcess, serializeProvider } from "../test/support/providerProcess";
@@ -379,6 +380,109 @@ async function engineSuite() {
   }
 }
 
+/** Milliseconds from spawning `command` to its first line on stdout (a plugin's port), then kills it. */
+function untilFirstLine(command: string, args: readonly string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "ignore"] });
+    child.stdout.once("data", () => {
+      resolve(performance.now() - started);
+      child.kill();
+    });
+    child.once("error", reject);
+  });
+}
+
+/** A YAML program with `count` lookups of distinct keys (0: the same program without them). */
+function yamlLookups(pluginDir: string, count: number): string {
+  const lookups = Array.from(
+    { length: count },
+    (_, i) =>
+      `  k${i}:\n    fn::invoke:\n      function: cloudflare-turn-lookup:index:lookupTurnKey\n      arguments:\n        accountId: ${ACCOUNT_ID}\n        keyId: ${keyId(i)}\n`,
+  ).join("");
+  const outputs = count > 0 ? `outputs:\n  last: \${k${count - 1}.name}\n` : "outputs:\n  last: none\n";
+  return `name: bench-yaml\nruntime: yaml\n${pluginsSection(pluginDir)}${count > 0 ? `variables:\n${lookups}` : ""}${outputs}`;
+}
+
+/** A Python program with `count` lookups of distinct keys, all asked at once (the Output form), or none. */
+function pythonLookups(count: number): string {
+  return `import pulumi
+import pulumi_cloudflare_turn_lookup as turn
+
+keys = [turn.lookup_turn_key_output(account_id="${ACCOUNT_ID}", key_id=format(i, "032x")) for i in range(${count})]
+pulumi.export("count", pulumi.Output.all(*[k.name for k in keys]).apply(len) if keys else 0)
+`;
+}
+
+/**
+ * The provider plugin: its start, from spawn to the port it prints, beside a
+ * bare `node` printing a line (what is ours is the difference); and what
+ * one and 100 lookups add to a YAML and a Python program's `pulumi preview`,
+ * beside the same program without them, alternating, paired per round, at
+ * 50 ms of latency per request.
+ */
+async function pluginSuite() {
+  const plugin = path.join(REPO, "dist/plugin/pulumi-resource-cloudflare-turn-lookup");
+  const startRounds = QUICK ? 5 : 21;
+  const starts: { plugin: number[]; node: number[] } = { plugin: [], node: [] };
+  for (let round = 0; round < startRounds; round++) {
+    for (const which of round % 2 ? (["node", "plugin"] as const) : (["plugin", "node"] as const)) {
+      starts[which].push(which === "plugin" ? await untilFirstLine(plugin, []) : await untilFirstLine(process.execPath, ["-e", "console.log(0)"]));
+    }
+  }
+  const start = {
+    rounds: startRounds,
+    node: process.version,
+    pluginMs: median(starts.plugin),
+    bareNodeMs: median(starts.node),
+    oursMs: median(starts.plugin.map((ms, i) => ms - starts.node[i]!)),
+  };
+  log(`plugin start: ${fmt(start.pluginMs)} ms (bare node ${fmt(start.bareNodeMs)} ms)`);
+
+  const binPath = cliWithHosts(["yaml", "python"]);
+  if (!binPath) throw new Error("the plugin benchmarks need the Pulumi CLI");
+  const venv = pythonWithSdk();
+  const emulator = await startEmulatorProcess(["--token", TOKEN, "--seed", writeSeed(100), "--latency-ms", "50"]);
+  const pluginDir = path.dirname(plugin);
+  const programs: { language: "yaml" | "python"; count: number; ws: Workspace }[] = [];
+  try {
+    for (const language of ["yaml", "python"] as const) {
+      for (const count of [0, 1, 100]) {
+        const files: Record<string, string> =
+          language === "yaml"
+            ? { "Pulumi.yaml": yamlLookups(pluginDir, count) }
+            : { "Pulumi.yaml": `name: bench-python\nruntime: python\n${pluginsSection(pluginDir)}`, "__main__.py": pythonLookups(count) };
+        const ws = workspaceOf(`bench-${language}-${count}`, files, language === "python" ? `${path.join(venv, "bin")}${path.delimiter}${binPath}` : binPath);
+        await ws.initStack("bench", { "cloudflare-turn-lookup:baseUrl": emulator.url }, { "cloudflare-turn-lookup:apiToken": TOKEN });
+        await ws.ok(["preview"]);
+        programs.push({ language, count, ws });
+      }
+    }
+    const rounds = QUICK ? 2 : 7;
+    const times = new Map<string, number[]>();
+    for (let round = 0; round < rounds; round++) {
+      for (const p of rotate(programs, round)) {
+        const started = performance.now();
+        await p.ws.ok(["preview"]);
+        const key = `${p.language} ${p.count}`;
+        times.set(key, [...(times.get(key) ?? []), performance.now() - started]);
+      }
+      log(`plugin programs round ${round + 1} of ${rounds}`);
+    }
+    const added = (language: string, count: number) => median(times.get(`${language} ${count}`)!.map((ms, round) => ms - times.get(`${language} 0`)![round]!));
+    const programsRows = (["yaml", "python"] as const).map((language) => ({
+      language,
+      withoutMs: median(times.get(`${language} 0`)!),
+      oneAddedMs: added(language, 1),
+      hundredAddedMs: added(language, 100),
+    }));
+    return { start, latencyMs: 50, rounds, programs: programsRows, perRound: Object.fromEntries(times) };
+  } finally {
+    emulator.stop();
+    for (const p of programs) p.ws.remove();
+  }
+}
+
 /** One event of the trace of a lookup in a preview: when, since the CLI started, and the program process's CPU by then. */
 interface TraceRow {
   event: string;
@@ -483,6 +587,7 @@ function markdown(r: {
   provider: Awaited<ReturnType<typeof providerSuite>>;
   engine: Awaited<ReturnType<typeof engineSuite>>;
   cpu: Awaited<ReturnType<typeof firstValueCpu>>;
+  plugin: Awaited<ReturnType<typeof pluginSuite>>;
   machine: string;
   date: string;
 }) {
@@ -578,11 +683,40 @@ function markdown(r: {
     `| of which \`__provider\` (stored twice) | ${fmt(e.state.providerBytes)} |`,
   );
   lines.push(`| added per function lookup | ${fmt(e.state.bytesPerFunctionLookup)} |`);
+  lines.push(...pluginMarkdown(r.plugin));
   return lines.join("\n");
+}
+
+/** Section 6: the provider plugin. */
+function pluginMarkdown(g: Awaited<ReturnType<typeof pluginSuite>>): string[] {
+  const lines: string[] = [];
+  lines.push("", `### 6. The provider plugin (${g.start.node})`, "");
+  lines.push(`From spawn to the port it prints, median of ${g.start.rounds}, beside a bare \`node\` printing a line:`, "");
+  lines.push("| measure | ms | target |", "|---|---:|---:|");
+  lines.push(
+    `| the plugin | ${fmt(g.start.pluginMs)} | ≤ 120 (Node.js 20) |`,
+    `| bare \`node -e\` | ${fmt(g.start.bareNodeMs)} | |`,
+    `| ours (paired difference) | ${fmt(g.start.oursMs)} | |`,
+  );
+  lines.push(
+    "",
+    `What lookups add to a program's \`pulumi preview\`, ${g.latencyMs} ms injected latency per request, paired per round against the same program without them, median of ${g.rounds} rounds:`,
+    "",
+  );
+  lines.push("| program | preview without lookups, ms | 1 lookup adds, ms | 100 lookups add, ms | target (1 lookup) |", "|---|---:|---:|---:|---:|");
+  for (const row of g.programs)
+    lines.push(
+      `| ${row.language === "yaml" ? "YAML" : "Python"} | ${fmt(row.withoutMs)} | +${fmt(row.oneAddedMs)} | +${fmt(row.hundredAddedMs)} | ${row.language === "yaml" ? "≤ +300" : ""} |`,
+    );
+  return lines;
 }
 
 async function main() {
   const date = new Date().toISOString();
+  if (process.argv.includes("--plugin-only")) {
+    process.stdout.write(`${pluginMarkdown(await pluginSuite()).join("\n")}\n`);
+    return;
+  }
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? "cpu"}, ${fmt(os.totalmem() / 2 ** 30)} GiB, Node.js ${process.version}, ${os.platform()} ${os.release()}`;
   log(`${QUICK ? "quick mode; " : ""}emulator in its own process, seeded with ${CLIENT_LOOKUPS} keys`);
   const emulator = await startEmulatorProcess(["--token", TOKEN, "--seed", writeSeed(Math.max(CLIENT_LOOKUPS, 5_000), LISTED_KEYS)]);
@@ -596,12 +730,13 @@ async function main() {
   }
   const engine = await engineSuite();
   const cpu = await firstValueCpu();
-  const report = { date, machine, quick: QUICK, client, list, provider, engine, cpu };
+  const plugin = await pluginSuite();
+  const report = { date, machine, quick: QUICK, client, list, provider, engine, cpu, plugin };
   const dir = path.join(REPO, "bench/results");
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${date.replace(/[:.]/g, "-")}${QUICK ? "-quick" : ""}.json`);
   fs.writeFileSync(file, JSON.stringify(report, null, 2));
-  process.stdout.write(`${markdown({ client, list, provider, engine, cpu, machine, date })}\n\nJSON: ${path.relative(REPO, file)}\n`);
+  process.stdout.write(`${markdown({ client, list, provider, engine, cpu, plugin, machine, date })}\n\nJSON: ${path.relative(REPO, file)}\n`);
 }
 
 main().catch((err: unknown) => {

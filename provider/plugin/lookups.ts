@@ -69,17 +69,14 @@ export class PluginProvider {
       case TOKENS.lookupTurnKeyByName:
         return keyOutputs(await client.findTurnKeyByName({ accountId: this.account(args.accountId), name: validateName(args.name) }));
       case TOKENS.lookupTurnKeys: {
-        const keys = await client.listTurnKeys({ accountId: this.account(args.accountId) });
-        return { accountId: keys[0]?.accountId ?? this.listedAccount(args.accountId), keys: listedTurnKeys(keys) };
+        const accountId = this.account(args.accountId);
+        const keys = await client.listTurnKeys({ accountId });
+        // The list was read, so the account was known: the argument's, the provider's or the environment's.
+        return { accountId: accountId ?? accountIdFromEnv(process.env), keys: listedTurnKeys(keys) };
       }
       default:
         throw new TurnKeyInputError("token", `${PACKAGE} has no function ${token}; it has ${Object.values(TOKENS).slice(0, 3).join(", ")}.`);
     }
-  }
-
-  /** The account an empty list was read from: the same fallbacks as the lookup's. */
-  private listedAccount(value: unknown): string {
-    return this.account(value) ?? accountIdFromEnv(process.env) ?? "";
   }
 
   /**

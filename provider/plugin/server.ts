@@ -18,12 +18,6 @@ import { isSecretOption, withPluginKeys } from "./config";
 import type { PluginProvider } from "./lookups";
 import { secretProperties, unwrap, wrap } from "./wire";
 
-/** The package version the plugin reports: the engine matches it against the SDKs' `pulumi-plugin.json`. */
-const VERSION = "0.1.0";
-
-/** The folder of the plugin's files (`schema.json` beside the bundle). */
-const HOME = __dirname;
-
 type Unary<Req, Res> = grpc.handleUnaryCall<Req, Res>;
 
 /** Wraps a handler: its failure reaches the engine as one message, in the plugin's config keys, with no stack trace. */
@@ -61,6 +55,9 @@ class EngineLog {
 
 /** The service's handlers over one provider. */
 function handlers(engine: EngineLog): grpc.UntypedServiceImplementation {
+  // The schema, beside the bundle: read when first asked for, then kept.
+  let schemaText: string | undefined;
+  const schema = (): string => (schemaText ??= readFileSync(path.join(__dirname, "schema.json"), "utf8"));
   let provider: PluginProvider | undefined;
   const lookups = (): PluginProvider => {
     provider ??= new (require("./lookups") as typeof import("./lookups")).PluginProvider();
@@ -68,8 +65,9 @@ function handlers(engine: EngineLog): grpc.UntypedServiceImplementation {
   };
 
   return {
-    getPluginInfo: unary(() => new PluginInfo().setVersion(VERSION)),
-    getSchema: unary(() => new rpc.GetSchemaResponse().setSchema(readFileSync(path.join(HOME, "schema.json"), "utf8"))),
+    // The schema's version is the package's: the engine matches it against the SDKs' `pulumi-plugin.json`.
+    getPluginInfo: unary(() => new PluginInfo().setVersion((JSON.parse(schema()) as { version: string }).version)),
+    getSchema: unary(() => new rpc.GetSchemaResponse().setSchema(schema())),
     checkConfig: unary((req: rpc.CheckRequest) => new rpc.CheckResponse().setInputs(req.getNews())),
     diffConfig: unary((req: rpc.DiffRequest) => {
       const same = JSON.stringify(unwrap(req.getOlds()).values) === JSON.stringify(unwrap(req.getNews()).values);
