@@ -398,7 +398,7 @@ function yamlLookups(pluginDir: string, count: number): string {
   const lookups = Array.from(
     { length: count },
     (_, i) =>
-      `  k${i}:\n    fn::invoke:\n      function: cloudflare-turn-lookup:index:lookupTurnKey\n      arguments:\n        accountId: ${ACCOUNT_ID}\n        keyId: ${keyId(i)}\n`,
+      `  k${i}:\n    fn::invoke:\n      function: cloudflare-turn-lookup:index:lookupTurnKey\n      arguments:\n        accountId: ${ACCOUNT_ID}\n        keyId: "${keyId(i)}"\n`,
   ).join("");
   const outputs = count > 0 ? `outputs:\n  last: \${k${count - 1}.name}\n` : "outputs:\n  last: none\n";
   return `name: bench-yaml\nruntime: yaml\n${pluginsSection(pluginDir)}${count > 0 ? `variables:\n${lookups}` : ""}${outputs}`;

@@ -19,22 +19,16 @@ const OUT = path.join(REPO, "dist", "plugin");
 const common = { bundle: true, platform: "node", target: "node20.18", format: "cjs", minify: true, legalComments: "linked", logLevel: "warning" };
 
 fs.rmSync(OUT, { recursive: true, force: true });
-// Two bundles: the server, which must print its port fast (the engine starts
+// Three bundles: the entry (the Node.js version check and the code-cache
+// loader), the server, which must print its port fast (the engine starts
 // the plugin twice in a YAML preview, once just for the schema), and the
 // lookups, loaded at the first call that needs the client.
-await build({
-  ...common,
-  entryPoints: [path.join(SOURCE, "main.ts")],
-  outfile: path.join(OUT, "plugin.js"),
-  plugins: [
-    {
-      name: "lookups-apart",
-      setup(b) {
-        b.onResolve({ filter: /^\.\/lookups$/ }, () => ({ path: "./lookups.js", external: true }));
-      },
-    },
-  ],
-});
-await build({ ...common, entryPoints: [path.join(SOURCE, "lookups.ts")], outfile: path.join(OUT, "lookups.js") });
+for (const [entry, out] of [
+  ["main.ts", "plugin.js"],
+  ["server.ts", "server.js"],
+  ["lookups.ts", "lookups.js"],
+]) {
+  await build({ ...common, entryPoints: [path.join(SOURCE, entry)], outfile: path.join(OUT, out) });
+}
 for (const file of ["schema.json", "pulumi-resource-cloudflare-turn-lookup"]) fs.copyFileSync(path.join(SOURCE, file), path.join(OUT, file));
 fs.chmodSync(path.join(OUT, "pulumi-resource-cloudflare-turn-lookup"), 0o755);

@@ -22,7 +22,17 @@ if (tooOld(process.versions.node)) {
   process.exit(1);
 }
 
-(require("./server") as typeof import("./server")).serve(process.argv.slice(2)).catch((err: unknown) => {
-  process.stderr.write(`pulumi-resource-cloudflare-turn-lookup could not start: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
-});
+// Loaded after the check, and through the code cache: see codeCache.ts.
+const server = (require("./codeCache") as typeof import("./codeCache")).requireBundle<typeof import("./server")>(`${__dirname}/server.js`);
+server.exports.serve(process.argv.slice(2)).then(
+  (port) => {
+    // Before the port: the engine may stop a plugin as soon as it has asked for the schema.
+    server.saveCache();
+    // The engine reads the port from the first line of stdout.
+    process.stdout.write(`${port}\n`);
+  },
+  (err: unknown) => {
+    process.stderr.write(`pulumi-resource-cloudflare-turn-lookup could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);

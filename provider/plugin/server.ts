@@ -4,8 +4,8 @@
  * into one message. `@pulumi/pulumi/provider`'s own server does not pass a
  * provider's configuration on, so the plugin serves the generated service
  * itself. The lookups, with the client and its HTTP stack, load at the first
- * call that needs them: the engine starts the plugin only to read the
- * schema, too.
+ * call that needs them (a bundle of their own): the engine starts the plugin
+ * only to read the schema, too.
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
@@ -14,6 +14,7 @@ import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { ResourceProviderService } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as rpc from "@pulumi/pulumi/proto/provider_pb";
 import { PluginInfo } from "@pulumi/pulumi/proto/plugin_pb";
+import { requireBundle } from "./codeCache";
 import { isSecretOption, withPluginKeys } from "./config";
 import type { PluginProvider } from "./lookups";
 import { secretProperties, unwrap, wrap } from "./wire";
@@ -60,7 +61,12 @@ function handlers(engine: EngineLog): grpc.UntypedServiceImplementation {
   const schema = (): string => (schemaText ??= readFileSync(path.join(__dirname, "schema.json"), "utf8"));
   let provider: PluginProvider | undefined;
   const lookups = (): PluginProvider => {
-    provider ??= new (require("./lookups") as typeof import("./lookups")).PluginProvider();
+    if (provider === undefined) {
+      const bundle = requireBundle<typeof import("./lookups")>(path.join(__dirname, "lookups.js"));
+      provider = new bundle.exports.PluginProvider();
+      // Once the first call has compiled what it needed.
+      setTimeout(() => bundle.saveCache(), 100).unref();
+    }
     return provider;
   };
 
@@ -129,17 +135,16 @@ function handlers(engine: EngineLog): grpc.UntypedServiceImplementation {
 }
 
 /**
- * Serves the plugin: binds a loopback port and prints it, as the engine
- * expects on the first line of stdout. `args` are the engine's: its
+ * Serves the plugin on a loopback port, and returns the port, which the
+ * engine expects on the first line of stdout. `args` are the engine's: its
  * address first.
+ * @public Loaded by main.ts, from its own bundle.
  */
-/** @public Loaded by main.ts on demand, through require. */
-export async function serve(args: readonly string[]): Promise<grpc.Server> {
+export async function serve(args: readonly string[]): Promise<number> {
   const server = new grpc.Server({ "grpc.max_receive_message_length": 400 * 1024 * 1024 });
   server.addService(ResourceProviderService, handlers(new EngineLog(args[0])));
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
   );
-  process.stdout.write(`${port}\n`);
-  return server;
+  return port;
 }

@@ -7,6 +7,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../emulator";
 import { ACCOUNT_ID, CANARY_TOKEN, KEY_ID } from "../support/ids";
+import { REPO } from "../support/packed";
 import type { Workspace } from "./harness";
 import { STACK_LINE, cliWithHosts, installedPlugin, pluginsSection, pythonWithSdk, workspaceOf } from "./pluginHarness";
 
@@ -34,11 +35,12 @@ describe.skipIf(!cliPath)("the plugin from a Python program with the generated S
   let emulator: RunningEmulator;
   let install: { dir: string; pluginDir: string };
   let ws: Workspace;
+  let venv: string;
 
   beforeAll(async () => {
     emulator = await startEmulator({ token: CANARY_TOKEN, seed: { keys: [SEEDED] } });
     install = await installedPlugin();
-    const venv = pythonWithSdk();
+    venv = pythonWithSdk();
     // The Python host of sdk/v3 v3.68.0 runs the first python3 on PATH: the virtual environment's, as an activated one.
     ws = workspaceOf(
       "python-lookups",
@@ -117,6 +119,36 @@ describe.skipIf(!cliPath)("the plugin from a Python program with the generated S
         expect(out).not.toMatch(STACK_LINE);
       } finally {
         fs.writeFileSync(path.join(ws.dir, "__main__.py"), PROGRAM);
+      }
+    },
+    E2E_TIMEOUT,
+  );
+
+  it(
+    "examples/python runs as its README says, against the emulator",
+    async () => {
+      const example = fs.readFileSync(path.join(REPO, "examples/python/Pulumi.yaml"), "utf8");
+      const program = workspaceOf(
+        "example-python",
+        {
+          "Pulumi.yaml": example.replace("path: ../../dist/plugin", `path: ${path.join(REPO, "dist/plugin")}`),
+          "__main__.py": fs.readFileSync(path.join(REPO, "examples/python/__main__.py"), "utf8"),
+        },
+        `${path.join(venv, "bin")}${path.delimiter}${cliPath}`,
+      );
+      try {
+        await program.initStack(
+          "dev",
+          { accountId: ACCOUNT_ID, keyId: KEY_ID, "cloudflare-turn-lookup:baseUrl": emulator.url },
+          { "cloudflare-turn-lookup:apiToken": CANARY_TOKEN },
+        );
+        const preview = await program.ok(["preview"]);
+        expect(preview).toContain('name     : "production-realtime-app"');
+        expect(preview).toContain(`uid      : "${KEY_ID}"`);
+        expect(preview).toContain("key_count: 1");
+        expect(preview).toContain('kept_name: "production-realtime-app"');
+      } finally {
+        program.remove();
       }
     },
     E2E_TIMEOUT,

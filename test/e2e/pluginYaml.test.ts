@@ -295,6 +295,35 @@ outputs:
   );
 
   it(
+    "examples/yaml runs as its README says, against the emulator",
+    async () => {
+      const example = fs.readFileSync(path.join(REPO, "examples/yaml/Pulumi.yaml"), "utf8");
+      expect(example).toContain("path: ../../dist/plugin");
+      // The example names the checkout's plugin by a relative path; here the project sits elsewhere.
+      const ws = workspaceOf(
+        "example-yaml",
+        { "Pulumi.yaml": example.replace("path: ../../dist/plugin", `path: ${path.join(REPO, "dist/plugin")}`) },
+        cliPath!,
+      );
+      try {
+        await ws.initStack(
+          "dev",
+          { accountId: ACCOUNT_ID, keyId: KEY_ID, "cloudflare-turn-lookup:baseUrl": emulator.url },
+          { "cloudflare-turn-lookup:apiToken": CANARY_TOKEN },
+        );
+        const preview = await ws.ok(["preview"]);
+        expect(preview).toContain('name    : "production-realtime-app"');
+        expect(preview).toContain(`uid     : "${KEY_ID}"`);
+        expect(preview).toContain('keptName: "production-realtime-app"');
+        expect(preview).toContain(`modified: "${SEEDED.modified}"`);
+      } finally {
+        ws.remove();
+      }
+    },
+    E2E_TIMEOUT,
+  );
+
+  it(
     "pulumi package get-schema prints the checked-in schema",
     async () => {
       const printed = JSON.parse(

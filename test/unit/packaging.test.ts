@@ -33,9 +33,10 @@ describe("the packed tarball", () => {
       "package/dist/plugin/lookups.js",
       "package/dist/plugin/lookups.js.LEGAL.txt",
       "package/dist/plugin/plugin.js",
-      "package/dist/plugin/plugin.js.LEGAL.txt",
       "package/dist/plugin/pulumi-resource-cloudflare-turn-lookup",
       "package/dist/plugin/schema.json",
+      "package/dist/plugin/server.js",
+      "package/dist/plugin/server.js.LEGAL.txt",
     ]);
     const modes = execFileSync("tar", ["-tvzf", packedTarball()], { encoding: "utf8" });
     expect(modes).toMatch(/^-rwxr-xr-x .* package\/dist\/plugin\/pulumi-resource-cloudflare-turn-lookup$/m);

@@ -219,6 +219,26 @@ describe("the plugin's executable", () => {
     }
   });
 
+  it("keeps its compiled code in the user's cache folder, and starts from it", async () => {
+    const cache = fs.mkdtempSync(path.join(os.tmpdir(), "plugin-cache-"));
+    try {
+      const first = await Plugin.start({ ...process.env, XDG_CACHE_HOME: cache });
+      first.stop();
+      const folder = path.join(cache, "pulumi-cloudflare-turn-lookup", "plugin-code-cache");
+      const files = fs.readdirSync(folder);
+      expect(files).toEqual([expect.stringMatching(new RegExp(`^server\\.js-${process.version.replace(/\./g, "\\.")}-${process.arch}-[0-9a-f]{16}$`))]);
+      const written = fs.statSync(path.join(folder, files[0]!)).mtimeMs;
+      // The second start reads the cache, and leaves it as it is.
+      const second = await Plugin.start({ ...process.env, XDG_CACHE_HOME: cache });
+      const info = await second.call<PluginInfo>((c, cb) => c.getPluginInfo(new Empty(), cb));
+      second.stop();
+      expect(info.getVersion()).toBe("0.1.0");
+      expect(fs.statSync(path.join(folder, files[0]!)).mtimeMs).toBe(written);
+    } finally {
+      fs.rmSync(cache, { recursive: true, force: true });
+    }
+  });
+
   it("says so in one line when there is no node on PATH", () => {
     const r = spawnSync(PLUGIN, [], { encoding: "utf8", env: { PATH: "/nonexistent" } });
     expect(r.status).toBe(1);
