@@ -64,8 +64,8 @@ function handlers(engine: EngineLog): grpc.UntypedServiceImplementation {
     if (provider === undefined) {
       const bundle = requireBundle<typeof import("./lookups")>(path.join(__dirname, "lookups.js"));
       provider = new bundle.exports.PluginProvider();
-      // Once the first call has compiled what it needed.
-      setTimeout(() => bundle.saveCache(), 100).unref();
+      // Now: the engine may stop the plugin as soon as the operation's last call is answered.
+      bundle.saveCache();
     }
     return provider;
   };
