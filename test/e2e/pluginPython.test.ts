@@ -24,11 +24,13 @@ by_id = turn.lookup_turn_key(account_id=ACCOUNT, key_id="${KEY_ID}")
 by_name = turn.lookup_turn_key_by_name(account_id=ACCOUNT, name="production-realtime-app")
 keys = turn.lookup_turn_keys(account_id=ACCOUNT)
 key = turn.TurnKeyLookup("key", account_id=ACCOUNT, key_id="${KEY_ID}")
+got = turn.TurnKeyLookup.get("got", f"{ACCOUNT}/${KEY_ID}")
 
 pulumi.export("by_id_name", by_id.name)
 pulumi.export("by_name_uid", by_name.uid)
 pulumi.export("key_count", len(keys.keys))
 pulumi.export("resource_name", key.name)
+pulumi.export("got_uid", got.uid)
 `;
 
 describe.skipIf(!cliPath)("the plugin from a Python program with the generated SDK", () => {
@@ -64,6 +66,8 @@ describe.skipIf(!cliPath)("the plugin from a Python program with the generated S
       expect(preview).toContain(`by_name_uid  : "${KEY_ID}"`);
       expect(preview).toContain("key_count    : 1");
       expect(preview).toContain('resource_name: "production-realtime-app"');
+      // The SDK's get reads an existing key by <accountId>/<keyId>.
+      expect(preview).toContain(`got_uid      : "${KEY_ID}"`);
 
       const up = await ws.ok(["up", "--yes"]);
       expect(up).toContain('resource_name: "production-realtime-app"');
