@@ -9,11 +9,20 @@ import { type RunningEmulator, startEmulator } from "../../emulator";
 import { ACCOUNT_ID, CANARY_TOKEN, KEY_ID } from "../support/ids";
 import { REPO, runCommand } from "../support/packed";
 import type { Workspace } from "./harness";
-import { STACK_LINE, cliWithHosts, installedPlugin, pluginsSection, workspaceOf } from "./pluginHarness";
+import {
+  SEEDED,
+  STACK_LINE,
+  cliWithHosts,
+  expectRefreshSeesRename,
+  initPluginStack,
+  installedPlugin,
+  pluginsSection,
+  withToken,
+  workspaceOf,
+} from "./pluginHarness";
 
 const cliPath = cliWithHosts(["go"]);
 const E2E_TIMEOUT = 600_000;
-const SEEDED = { accountId: ACCOUNT_ID, uid: KEY_ID, name: "production-realtime-app", created: "2024-05-01T10:00:00Z", modified: "2024-05-02T11:00:00Z" };
 const SDK_MODULE = "github.com/pulumi-cloudflare-turn-lookup/pulumi-cloudflare-turn-lookup/sdk/go";
 
 const PROGRAM = `package main
@@ -65,7 +74,7 @@ describe.skipIf(!cliPath)("the plugin from a Go program with the generated SDK",
     );
     const tidy = await runCommand("go", ["mod", "tidy"], ws.dir);
     if (tidy.status !== 0) throw new Error(`go mod tidy failed:\n${tidy.output}`);
-    await ws.initStack("dev", { "cloudflare-turn-lookup:baseUrl": emulator.url }, { "cloudflare-turn-lookup:apiToken": CANARY_TOKEN });
+    await initPluginStack(ws, emulator);
     emulator.reset();
   }, E2E_TIMEOUT);
   afterAll(async () => {
@@ -82,14 +91,7 @@ describe.skipIf(!cliPath)("the plugin from a Go program with the generated SDK",
       expect(preview).toContain('resourceName: "production-realtime-app"');
       await ws.ok(["up", "--yes"]);
       for (const { text } of ws.backendFiles()) expect(text).not.toContain(CANARY_TOKEN);
-      emulator.store.rename(ACCOUNT_ID, KEY_ID, "renamed-app");
-      try {
-        await ws.ok(["refresh", "--yes"]);
-        const stack = JSON.parse(await ws.ok(["stack", "export"])) as { deployment: { resources: { type: string; outputs?: Record<string, unknown> }[] } };
-        expect(stack.deployment.resources.find((r) => r.type === "cloudflare-turn-lookup:index:TurnKeyLookup")?.outputs).toMatchObject({ name: "renamed-app" });
-      } finally {
-        emulator.store.rename(ACCOUNT_ID, KEY_ID, SEEDED.name);
-      }
+      await expectRefreshSeesRename(ws, emulator);
       expect(emulator.requests.filter((r) => r.method !== "GET")).toEqual([]);
     },
     E2E_TIMEOUT,
@@ -99,8 +101,7 @@ describe.skipIf(!cliPath)("the plugin from a Go program with the generated SDK",
     "a wrong token is one clear message, without a stack trace or the token",
     async () => {
       const wrong = "wrong-token-9a7c5e3b1d0f2e4a6c8b";
-      await ws.ok(["config", "set", "--secret", "cloudflare-turn-lookup:apiToken", wrong]);
-      try {
+      await withToken(ws, wrong, async () => {
         const r = await ws.run(["preview"]);
         const out = r.stdout + r.stderr;
         expect(r.code).not.toBe(0);
@@ -111,9 +112,7 @@ describe.skipIf(!cliPath)("the plugin from a Go program with the generated SDK",
         expect(out).not.toMatch(STACK_LINE);
         expect(out).not.toMatch(/goroutine \d+/);
         expect(out).not.toContain(wrong);
-      } finally {
-        await ws.ok(["config", "set", "--secret", "cloudflare-turn-lookup:apiToken", CANARY_TOKEN]);
-      }
+      });
     },
     E2E_TIMEOUT,
   );

@@ -5,6 +5,9 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { expect } from "vitest";
+import type { RunningEmulator } from "../../emulator";
+import { ACCOUNT_ID, CANARY_TOKEN, KEY_ID } from "../support/ids";
 import { REPO, installPackedAsync } from "../support/packed";
 import { Workspace, findCliDir } from "./harness";
 
@@ -69,3 +72,44 @@ export function workspaceOf(name: string, files: Record<string, string>, cliPath
 
 /** Lines of a stack trace (`    at f (file:1:2)`), which no failure of a lookup may print. */
 export const STACK_LINE = /^\s+at .+[(:]\d+/m;
+
+/** The key every plugin test seeds, as the emulator serves it. */
+export const SEEDED = {
+  accountId: ACCOUNT_ID,
+  uid: KEY_ID,
+  name: "production-realtime-app",
+  created: "2024-05-01T10:00:00Z",
+  modified: "2024-05-02T11:00:00Z",
+};
+
+/** Creates the stack `dev` with the plugin pointed at `emulator`, and the token stored as a secret. */
+export function initPluginStack(ws: Workspace, emulator: RunningEmulator, config: Record<string, string> = {}, token = CANARY_TOKEN): Promise<void> {
+  return ws.initStack("dev", { "cloudflare-turn-lookup:baseUrl": emulator.url, ...config }, { "cloudflare-turn-lookup:apiToken": token });
+}
+
+/** Runs `fn` with the stack's token set to `token` (as a secret), then sets the right one back. */
+export async function withToken<T>(ws: Workspace, token: string, fn: () => Promise<T>): Promise<T> {
+  await ws.ok(["config", "set", "--secret", "cloudflare-turn-lookup:apiToken", token]);
+  try {
+    return await fn();
+  } finally {
+    await ws.ok(["config", "set", "--secret", "cloudflare-turn-lookup:apiToken", CANARY_TOKEN]);
+  }
+}
+
+/** The outputs of the stack's `TurnKeyLookup` in its state. */
+export async function lookupOutputs(ws: Workspace): Promise<Record<string, unknown> | undefined> {
+  const stack = JSON.parse(await ws.ok(["stack", "export"])) as { deployment: { resources: { type: string; outputs?: Record<string, unknown> }[] } };
+  return stack.deployment.resources.find((r) => r.type === "cloudflare-turn-lookup:index:TurnKeyLookup")?.outputs;
+}
+
+/** Renames the seeded key in `emulator`, runs `pulumi refresh`, and expects the state's lookup to hold the new name; the name is put back after. */
+export async function expectRefreshSeesRename(ws: Workspace, emulator: RunningEmulator): Promise<void> {
+  emulator.store.rename(ACCOUNT_ID, KEY_ID, "renamed-app");
+  try {
+    await ws.ok(["refresh", "--yes"]);
+    expect(await lookupOutputs(ws)).toMatchObject({ name: "renamed-app", uid: KEY_ID });
+  } finally {
+    emulator.store.rename(ACCOUNT_ID, KEY_ID, SEEDED.name);
+  }
+}

@@ -9,11 +9,21 @@ import { type RunningEmulator, startEmulator } from "../../emulator";
 import { ACCOUNT_ID, CANARY_TOKEN, KEY_ID } from "../support/ids";
 import { REPO } from "../support/packed";
 import type { Workspace } from "./harness";
-import { STACK_LINE, cliWithHosts, installedPlugin, pluginsSection, pythonWithSdk, workspaceOf } from "./pluginHarness";
+import {
+  SEEDED,
+  STACK_LINE,
+  cliWithHosts,
+  expectRefreshSeesRename,
+  initPluginStack,
+  installedPlugin,
+  pluginsSection,
+  pythonWithSdk,
+  withToken,
+  workspaceOf,
+} from "./pluginHarness";
 
 const cliPath = cliWithHosts(["python"]);
 const E2E_TIMEOUT = 240_000;
-const SEEDED = { accountId: ACCOUNT_ID, uid: KEY_ID, name: "production-realtime-app", created: "2024-05-01T10:00:00Z", modified: "2024-05-02T11:00:00Z" };
 
 const PROGRAM = `import pulumi
 import pulumi_cloudflare_turn_lookup as turn
@@ -49,7 +59,7 @@ describe.skipIf(!cliPath)("the plugin from a Python program with the generated S
       { "Pulumi.yaml": `name: python-lookups\nruntime: python\n${pluginsSection(install.pluginDir)}`, "__main__.py": PROGRAM },
       `${path.join(venv, "bin")}${path.delimiter}${cliPath}`,
     );
-    await ws.initStack("dev", { "cloudflare-turn-lookup:baseUrl": emulator.url }, { "cloudflare-turn-lookup:apiToken": CANARY_TOKEN });
+    await initPluginStack(ws, emulator);
     emulator.reset();
   }, E2E_TIMEOUT);
   afterAll(async () => {
@@ -73,14 +83,7 @@ describe.skipIf(!cliPath)("the plugin from a Python program with the generated S
       expect(up).toContain('resource_name: "production-realtime-app"');
       for (const { text } of ws.backendFiles()) expect(text).not.toContain(CANARY_TOKEN);
 
-      emulator.store.rename(ACCOUNT_ID, KEY_ID, "renamed-app");
-      try {
-        await ws.ok(["refresh", "--yes"]);
-        const stack = JSON.parse(await ws.ok(["stack", "export"])) as { deployment: { resources: { type: string; outputs?: Record<string, unknown> }[] } };
-        expect(stack.deployment.resources.find((r) => r.type === "cloudflare-turn-lookup:index:TurnKeyLookup")?.outputs).toMatchObject({ name: "renamed-app" });
-      } finally {
-        emulator.store.rename(ACCOUNT_ID, KEY_ID, SEEDED.name);
-      }
+      await expectRefreshSeesRename(ws, emulator);
       expect(emulator.requests.filter((r) => r.method !== "GET")).toEqual([]);
       for (const text of ws.transcript) expect(text).not.toContain(CANARY_TOKEN);
     },
@@ -91,8 +94,7 @@ describe.skipIf(!cliPath)("the plugin from a Python program with the generated S
     "a wrong token, and a key that does not exist, are each one clear message; the resource form's without the program's traceback",
     async () => {
       const wrong = "wrong-token-4c2e8a6b0d1f3e5a7c9b";
-      await ws.ok(["config", "set", "--secret", "cloudflare-turn-lookup:apiToken", wrong]);
-      try {
+      await withToken(ws, wrong, async () => {
         const r = await ws.run(["preview"]);
         const out = r.stdout + r.stderr;
         expect(r.code).not.toBe(0);
@@ -104,9 +106,7 @@ describe.skipIf(!cliPath)("the plugin from a Python program with the generated S
         expect(out.match(/Cloudflare refused the credential/g)).toHaveLength(1);
         expect(out).toContain("cloudflare-turn-lookup:apiToken / CLOUDFLARE_API_TOKEN");
         expect(out).not.toContain(wrong);
-      } finally {
-        await ws.ok(["config", "set", "--secret", "cloudflare-turn-lookup:apiToken", CANARY_TOKEN]);
-      }
+      });
       // The resource form alone: its failure is the engine's, on the resource's row, without a traceback.
       const missing = "ffffffffffffffffffffffffffffffff";
       fs.writeFileSync(
@@ -141,11 +141,7 @@ describe.skipIf(!cliPath)("the plugin from a Python program with the generated S
         `${path.join(venv, "bin")}${path.delimiter}${cliPath}`,
       );
       try {
-        await program.initStack(
-          "dev",
-          { accountId: ACCOUNT_ID, keyId: KEY_ID, "cloudflare-turn-lookup:baseUrl": emulator.url },
-          { "cloudflare-turn-lookup:apiToken": CANARY_TOKEN },
-        );
+        await initPluginStack(program, emulator, { accountId: ACCOUNT_ID, keyId: KEY_ID });
         const preview = await program.ok(["preview"]);
         expect(preview).toContain('name     : "production-realtime-app"');
         expect(preview).toContain(`uid      : "${KEY_ID}"`);

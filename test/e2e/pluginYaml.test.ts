@@ -9,11 +9,10 @@ import { type RunningEmulator, startEmulator } from "../../emulator";
 import { ACCOUNT_ID, CANARY_TOKEN, KEY_ID, OTHER_KEY_ID } from "../support/ids";
 import { REPO } from "../support/packed";
 import { type Workspace, cliEnvironment } from "./harness";
-import { STACK_LINE, cliWithHosts, installedPlugin, pluginsSection, workspaceOf } from "./pluginHarness";
+import { SEEDED, STACK_LINE, cliWithHosts, expectRefreshSeesRename, initPluginStack, installedPlugin, pluginsSection, workspaceOf } from "./pluginHarness";
 
 const cliPath = cliWithHosts(["yaml"]);
 const E2E_TIMEOUT = 240_000;
-const SEEDED = { accountId: ACCOUNT_ID, uid: KEY_ID, name: "production-realtime-app", created: "2024-05-01T10:00:00Z", modified: "2024-05-02T11:00:00Z" };
 
 /** A YAML program with the three functions and the resource, its outputs named after what they show. */
 function lookupsProgram(pluginDir: string): string {
@@ -73,7 +72,7 @@ describe.skipIf(!cliPath)("the plugin from a YAML program", () => {
     let ws: Workspace;
     beforeAll(async () => {
       ws = workspaceOf("yaml-lookups", { "Pulumi.yaml": lookupsProgram(install.pluginDir) }, cliPath!);
-      await ws.initStack("dev", { "cloudflare-turn-lookup:baseUrl": emulator.url }, { "cloudflare-turn-lookup:apiToken": CANARY_TOKEN });
+      await initPluginStack(ws, emulator);
       emulator.reset();
     }, E2E_TIMEOUT);
     afterAll(() => ws?.remove());
@@ -106,15 +105,7 @@ describe.skipIf(!cliPath)("the plugin from a YAML program", () => {
         expect(stateText.some((t) => t.includes('"cloudflare-turn-lookup:index:TurnKeyLookup"'))).toBe(true);
         for (const text of stateText) expect(text).not.toContain(CANARY_TOKEN);
 
-        emulator.store.rename(ACCOUNT_ID, KEY_ID, "renamed-app");
-        try {
-          await ws.ok(["refresh", "--yes"]);
-          const stack = JSON.parse(await ws.ok(["stack", "export"])) as { deployment: { resources: { type: string; outputs?: Record<string, unknown> }[] } };
-          const key = stack.deployment.resources.find((r) => r.type === "cloudflare-turn-lookup:index:TurnKeyLookup");
-          expect(key?.outputs).toMatchObject({ name: "renamed-app", uid: KEY_ID });
-        } finally {
-          emulator.store.rename(ACCOUNT_ID, KEY_ID, SEEDED.name);
-        }
+        await expectRefreshSeesRename(ws, emulator);
 
         await ws.ok(["destroy", "--yes"]);
         expect(emulator.requests.filter((r) => r.method !== "GET")).toEqual([]);
@@ -131,7 +122,7 @@ describe.skipIf(!cliPath)("the plugin from a YAML program", () => {
       const ws = workspaceOf("yaml-wrong-token", { "Pulumi.yaml": lookupsProgram(install.pluginDir) }, cliPath!);
       try {
         const wrong = "wrong-token-0b8d2f4a6c1e3a5b7d9f";
-        await ws.initStack("dev", { "cloudflare-turn-lookup:baseUrl": emulator.url }, { "cloudflare-turn-lookup:apiToken": wrong });
+        await initPluginStack(ws, emulator, {}, wrong);
         const r = await ws.run(["preview"]);
         const out = r.stdout + r.stderr;
         expect(r.code).not.toBe(0);
@@ -155,7 +146,7 @@ describe.skipIf(!cliPath)("the plugin from a YAML program", () => {
       const program = `name: yaml-missing\nruntime: yaml\n${pluginsSection(install.pluginDir)}variables:\n  key:\n    fn::invoke:\n      function: cloudflare-turn-lookup:index:lookupTurnKey\n      arguments:\n        accountId: ${ACCOUNT_ID}\n        keyId: ${missing}\noutputs:\n  name: \${key.name}\n`;
       const ws = workspaceOf("yaml-missing", { "Pulumi.yaml": program }, cliPath!);
       try {
-        await ws.initStack("dev", { "cloudflare-turn-lookup:baseUrl": emulator.url }, { "cloudflare-turn-lookup:apiToken": CANARY_TOKEN });
+        await initPluginStack(ws, emulator);
         const r = await ws.run(["preview"]);
         const out = r.stdout + r.stderr;
         expect(r.code).not.toBe(0);
@@ -233,7 +224,7 @@ outputs:
     async () => {
       const ws = workspaceOf("yaml-import", { "Pulumi.yaml": `name: yaml-import\nruntime: yaml\n${pluginsSection(install.pluginDir)}` }, cliPath!);
       try {
-        await ws.initStack("dev", { "cloudflare-turn-lookup:baseUrl": emulator.url }, { "cloudflare-turn-lookup:apiToken": CANARY_TOKEN });
+        await initPluginStack(ws, emulator);
         emulator.reset();
         await ws.ok(["import", "cloudflare-turn-lookup:index:TurnKeyLookup", "key", `${ACCOUNT_ID}/${KEY_ID}`, "--yes", "--generate-code=false"]);
         const stack = JSON.parse(await ws.ok(["stack", "export"])) as {
@@ -285,7 +276,7 @@ outputs:
         expect(path.basename(archive)).toBe("pulumi-resource-cloudflare-turn-lookup-v0.1.0.tar.gz");
         await ws.ok(["plugin", "install", "resource", "cloudflare-turn-lookup", "0.1.0", "--file", archive]);
         expect(await ws.ok(["plugin", "ls"])).toMatch(/cloudflare-turn-lookup\s+resource\s+0\.1\.0/);
-        await ws.initStack("dev", { "cloudflare-turn-lookup:baseUrl": emulator.url }, { "cloudflare-turn-lookup:apiToken": CANARY_TOKEN });
+        await initPluginStack(ws, emulator);
         expect(await ws.ok(["preview"])).toContain('byIdName       : "production-realtime-app"');
       } finally {
         ws.remove();
@@ -306,11 +297,7 @@ outputs:
         cliPath!,
       );
       try {
-        await ws.initStack(
-          "dev",
-          { accountId: ACCOUNT_ID, keyId: KEY_ID, "cloudflare-turn-lookup:baseUrl": emulator.url },
-          { "cloudflare-turn-lookup:apiToken": CANARY_TOKEN },
-        );
+        await initPluginStack(ws, emulator, { accountId: ACCOUNT_ID, keyId: KEY_ID });
         const preview = await ws.ok(["preview"]);
         expect(preview).toContain('name    : "production-realtime-app"');
         expect(preview).toContain(`uid     : "${KEY_ID}"`);
