@@ -13,7 +13,8 @@ import {
   SEEDED,
   STACK_LINE,
   cliWithHosts,
-  expectRefreshSeesRename,
+  RENAMED,
+  refreshAfterRename,
   initPluginStack,
   installedPlugin,
   pluginsSection,
@@ -91,7 +92,7 @@ describe.skipIf(!cliPath)("the plugin from a Go program with the generated SDK",
       expect(preview).toContain('resourceName: "production-realtime-app"');
       await ws.ok(["up", "--yes"]);
       for (const { text } of ws.backendFiles()) expect(text).not.toContain(CANARY_TOKEN);
-      await expectRefreshSeesRename(ws, emulator);
+      expect(await refreshAfterRename(ws, emulator)).toMatchObject({ name: RENAMED, uid: KEY_ID });
       expect(emulator.requests.filter((r) => r.method !== "GET")).toEqual([]);
     },
     E2E_TIMEOUT,

@@ -13,7 +13,8 @@ import {
   SEEDED,
   STACK_LINE,
   cliWithHosts,
-  expectRefreshSeesRename,
+  RENAMED,
+  refreshAfterRename,
   initPluginStack,
   installedPlugin,
   pluginsSection,
@@ -83,7 +84,7 @@ describe.skipIf(!cliPath)("the plugin from a Python program with the generated S
       expect(up).toContain('resource_name: "production-realtime-app"');
       for (const { text } of ws.backendFiles()) expect(text).not.toContain(CANARY_TOKEN);
 
-      await expectRefreshSeesRename(ws, emulator);
+      expect(await refreshAfterRename(ws, emulator)).toMatchObject({ name: RENAMED, uid: KEY_ID });
       expect(emulator.requests.filter((r) => r.method !== "GET")).toEqual([]);
       for (const text of ws.transcript) expect(text).not.toContain(CANARY_TOKEN);
     },

@@ -9,7 +9,7 @@ import { type RunningEmulator, startEmulator } from "../../emulator";
 import { ACCOUNT_ID, CANARY_TOKEN, KEY_ID, OTHER_KEY_ID } from "../support/ids";
 import { REPO } from "../support/packed";
 import { type Workspace, cliEnvironment } from "./harness";
-import { SEEDED, STACK_LINE, cliWithHosts, expectRefreshSeesRename, initPluginStack, installedPlugin, pluginsSection, workspaceOf } from "./pluginHarness";
+import { SEEDED, STACK_LINE, cliWithHosts, RENAMED, refreshAfterRename, initPluginStack, installedPlugin, pluginsSection, workspaceOf } from "./pluginHarness";
 
 const cliPath = cliWithHosts(["yaml"]);
 const E2E_TIMEOUT = 240_000;
@@ -105,7 +105,7 @@ describe.skipIf(!cliPath)("the plugin from a YAML program", () => {
         expect(stateText.some((t) => t.includes('"cloudflare-turn-lookup:index:TurnKeyLookup"'))).toBe(true);
         for (const text of stateText) expect(text).not.toContain(CANARY_TOKEN);
 
-        await expectRefreshSeesRename(ws, emulator);
+        expect(await refreshAfterRename(ws, emulator)).toMatchObject({ name: RENAMED, uid: KEY_ID });
 
         await ws.ok(["destroy", "--yes"]);
         expect(emulator.requests.filter((r) => r.method !== "GET")).toEqual([]);
