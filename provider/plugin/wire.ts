@@ -4,7 +4,6 @@
  * Pulumi's signatures. The plugin's logic sees plain values and a flag.
  */
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-
 import { SECRET_SIG, SIG_KEY } from "./markers";
 
 /** A property map without its secret marks, and whether any value in it was secret. */
