@@ -5,7 +5,8 @@
  * own work on a fast loopback path.
  */
 export class Cancellation {
-  private listeners: Set<(reason: unknown) => void> | undefined;
+  /** One listener as itself (the common case: the request in flight), more in a set. */
+  private listeners: ((reason: unknown) => void) | Set<(reason: unknown) => void> | undefined;
   private why: unknown;
   private done = false;
 
@@ -26,7 +27,8 @@ export class Cancellation {
     this.why = reason;
     const listeners = this.listeners;
     this.listeners = undefined;
-    listeners?.forEach((l) => l(reason));
+    if (typeof listeners === "function") listeners(reason);
+    else listeners?.forEach((l) => l(reason));
   }
 
   /** Calls `listener` on cancellation (at once if already cancelled); returns a function that stops listening. */
@@ -35,8 +37,17 @@ export class Cancellation {
       listener(this.why);
       return noop;
     }
-    (this.listeners ??= new Set()).add(listener);
-    return () => this.listeners?.delete(listener);
+    const current = this.listeners;
+    if (current === undefined) this.listeners = listener;
+    else if (typeof current === "function") this.listeners = new Set([current, listener]);
+    else current.add(listener);
+    return () => this.off(listener);
+  }
+
+  private off(listener: (reason: unknown) => void): void {
+    const current = this.listeners;
+    if (current === listener) this.listeners = undefined;
+    else if (typeof current === "object") current.delete(listener);
   }
 }
 

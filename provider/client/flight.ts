@@ -12,6 +12,11 @@
  *   allowance is spent;
  * - a caller's deadline starts when its first request may go, and holds
  *   across every flight it joins (a batched list, then a GET).
+ *
+ * Most calls are alone on their flight, and a lookup's own work is small
+ * beside this bookkeeping, so it holds arrays rather than sets and one
+ * promise per caller and per flight: a lookup must cost little more than
+ * the bare request it sends.
  */
 import { Cancellation } from "./cancellation";
 import type { CloudflareApiError } from "../core/errors";
@@ -31,6 +36,52 @@ export interface CallerOptions {
 /** Why a flight's work was stopped: nobody waits for it any more. */
 class Abandoned extends Error {}
 
+/** Removes `item` from `list` in place, if it is there. */
+function remove<T>(list: T[], item: T): void {
+  const i = list.indexOf(item);
+  if (i >= 0) list.splice(i, 1);
+}
+
+/** A caller's deadline timer's callback: one function for every caller, rather than a closure each. */
+function deadlinePassed(caller: Caller): void {
+  caller.fail(timeoutError(caller.options.timeoutMs, caller.who, caller.last));
+}
+
+/**
+ * The callers waiting on each abort signal, with one listener per signal
+ * however many lookups share it (Node.js warns past ten listeners on one
+ * signal). One per client; it holds a signal only while a caller waits on it.
+ */
+export class SignalWatch {
+  private readonly watched = new WeakMap<AbortSignal, { readonly callers: Set<Caller>; readonly listener: () => void }>();
+
+  /** `caller` gives up when `signal` aborts, until it is unwatched. */
+  watch(signal: AbortSignal, caller: Caller): void {
+    let entry = this.watched.get(signal);
+    if (!entry) {
+      const callers = new Set<Caller>();
+      const listener = () => {
+        this.watched.delete(signal);
+        for (const c of callers) c.fail(abortedError(c.who, signal));
+      };
+      entry = { callers, listener };
+      this.watched.set(signal, entry);
+      signal.addEventListener("abort", listener, { once: true });
+    }
+    entry.callers.add(caller);
+  }
+
+  /** `caller` no longer waits on `signal`; the last caller takes the listener off. */
+  unwatch(signal: AbortSignal, caller: Caller): void {
+    const entry = this.watched.get(signal);
+    if (!entry) return;
+    entry.callers.delete(caller);
+    if (entry.callers.size > 0) return;
+    this.watched.delete(signal);
+    signal.removeEventListener("abort", entry.listener);
+  }
+}
+
 /** One call's wait, across the flights it joins. */
 export class Caller {
   /** When the call's deadline passes (ms since the epoch); `Infinity` until its first request may go. */
@@ -38,47 +89,48 @@ export class Caller {
   /** The last failure seen on the call's behalf, for its timeout message. */
   last: CloudflareApiError | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private readonly flights = new Set<Flight<unknown>>();
-  private readonly gaveUp: Promise<never>;
-  private giveUp!: (err: Error) => void;
+  private readonly flights: Flight<unknown>[] = [];
+  private reject: ((err: Error) => void) | undefined;
   private finished = false;
 
   constructor(
     readonly options: CallerOptions,
     readonly who: RequestIdentity,
-  ) {
-    this.gaveUp = new Promise<never>((_resolve, reject) => {
-      this.giveUp = (err) => {
-        if (this.finished) return;
-        this.finish();
-        reject(err);
-      };
-    });
-    this.gaveUp.catch(() => undefined);
-  }
+    private readonly signals: SignalWatch,
+  ) {}
 
   /**
    * Runs the call's plan: its result, unless the call's deadline or signal
    * comes first. Either way the call then leaves every flight it was in.
    */
-  async run<T>(plan: (caller: Caller) => Promise<T>): Promise<T> {
+  run<T>(plan: (caller: Caller) => Promise<T>): Promise<T> {
     const { signal } = this.options;
-    if (signal?.aborted) throw abortedError(this.who, signal);
-    const onAbort = () => this.giveUp(abortedError(this.who, signal!));
-    signal?.addEventListener("abort", onAbort, { once: true });
-    try {
-      return await Promise.race([plan(this), this.gaveUp]);
-    } finally {
-      signal?.removeEventListener("abort", onAbort);
-      this.finish();
-    }
+    if (signal?.aborted) return Promise.reject(abortedError(this.who, signal));
+    return new Promise<T>((resolve, reject) => {
+      this.reject = reject;
+      if (signal) this.signals.watch(signal, this);
+      let planned: Promise<T>;
+      try {
+        planned = plan(this);
+      } catch (err) {
+        planned = Promise.reject(err);
+      }
+      planned.then(
+        (value) => {
+          if (this.finished) return;
+          this.finish();
+          resolve(value);
+        },
+        (err: Error) => this.fail(err),
+      );
+    });
   }
 
   /** Starts the deadline, once: from the moment the call's first request may go. */
   start(): void {
     if (this.timer !== undefined || this.finished) return;
     this.deadlineAt = Date.now() + this.options.timeoutMs;
-    this.timer = setTimeout(() => this.giveUp(timeoutError(this.options.timeoutMs, this.who, this.last)), this.options.timeoutMs);
+    this.timer = setTimeout(deadlinePassed, this.options.timeoutMs, this);
   }
 
   /** `true` once the call has settled: it starts and joins nothing more. */
@@ -86,28 +138,32 @@ export class Caller {
     return this.finished;
   }
 
-  /** Gives up with `err` now (its retries are spent). */
+  /** Settles the call with `err` now (its deadline passed, its signal aborted, or its retries are spent), unless it has settled. */
   fail(err: Error): void {
-    this.giveUp(err);
+    if (this.finished) return;
+    this.finish();
+    this.reject?.(err);
   }
 
   /** Waits on `flight` for as long as the call waits. */
   join<T>(flight: Flight<T>): Promise<T> {
     if (this.finished) return Promise.reject(new Abandoned("the call has already settled"));
-    this.flights.add(flight);
-    flight.add(this);
-    return flight.result.finally(() => this.leave(flight));
+    this.enter(flight);
+    return flight.result;
   }
 
-  private leave(flight: Flight<unknown>): void {
-    this.flights.delete(flight);
-    flight.remove(this);
+  /** @internal Used by {@link join}, and by a {@link Flight} for the caller that starts it. */
+  enter(flight: Flight<unknown>): void {
+    this.flights.push(flight);
+    flight.add(this);
   }
 
   private finish(): void {
     this.finished = true;
-    clearTimeout(this.timer);
-    for (const flight of [...this.flights]) this.leave(flight);
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.options.signal) this.signals.unwatch(this.options.signal, this);
+    for (const flight of this.flights) flight.remove(this);
+    this.flights.length = 0;
   }
 }
 
@@ -115,20 +171,35 @@ export class Caller {
 export class Flight<T> {
   /** Ends the work's waits and requests when no caller is left. */
   readonly cancel = new Cancellation();
+  /** The work's outcome; a rejection is always handled (by `settled`), so an abandoned flight's is never unhandled. */
   readonly result: Promise<T>;
-  private readonly callers = new Set<Caller>();
+  private readonly callers: Caller[] = [];
   private started = false;
-  private settled = false;
+  private done = false;
 
-  /** Starts `work` on the next tick, once the first caller has joined. */
-  constructor(work: (flight: Flight<T>) => Promise<T>) {
-    this.result = Promise.resolve()
-      .then(() => work(this))
-      .finally(() => {
-        this.settled = true;
-      });
-    // Callers take the outcome through `join`; an abandoned flight's rejection has no one to tell.
-    this.result.catch(() => undefined);
+  /**
+   * Starts `work` at once, with `first` already waiting on it; `settled`
+   * hears the outcome before any caller does.
+   */
+  constructor(first: Caller, work: (flight: Flight<T>) => Promise<T>, settled: (...outcome: [ok: true, value: T] | [ok: false, error: unknown]) => void) {
+    first.enter(this);
+    let result: Promise<T>;
+    try {
+      result = work(this);
+    } catch (err) {
+      result = Promise.reject(err);
+    }
+    this.result = result;
+    result.then(
+      (value) => {
+        this.done = true;
+        settled(true, value);
+      },
+      (err: unknown) => {
+        this.done = true;
+        settled(false, err);
+      },
+    );
   }
 
   /** The work's first request may go now: every waiting caller's deadline starts. */
@@ -168,13 +239,13 @@ export class Flight<T> {
 
   /** @internal Used by {@link Caller.join}. */
   add(caller: Caller): void {
-    this.callers.add(caller);
+    this.callers.push(caller);
     if (this.started) caller.start();
   }
 
   /** @internal Used by {@link Caller}; the work is abandoned when the last caller leaves. */
   remove(caller: Caller): void {
-    this.callers.delete(caller);
-    if (this.callers.size === 0 && !this.settled) this.cancel.cancel(new Abandoned("no caller waits for this request any more"));
+    remove(this.callers, caller);
+    if (this.callers.length === 0 && !this.done) this.cancel.cancel(new Abandoned("no caller waits for this request any more"));
   }
 }

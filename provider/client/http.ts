@@ -70,44 +70,63 @@ export function httpGet(
   maxBytes: number,
 ): Promise<HttpResponse> {
   return new Promise<HttpResponse>((resolve, reject) => {
-    let controller: Dispatcher.DispatchController | undefined;
-    let status = 0;
-    let responseHeaders: HttpResponse["headers"] = {};
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const stop = cancel.onCancel((reason) => {
-      controller?.abort(reason instanceof Error ? reason : new Error(String(reason)));
+    dispatcher.dispatch({ origin, path, method: "GET", headers }, new GetHandler(cancel, maxBytes, resolve, reject));
+  });
+}
+
+/** One GET's handler: a class, so that a request makes one object here rather than a closure per callback. */
+class GetHandler implements Dispatcher.DispatchHandler {
+  private controller: Dispatcher.DispatchController | undefined;
+  private status = 0;
+  private headers: HttpResponse["headers"] = {};
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+  private readonly stop: () => void;
+
+  constructor(
+    private readonly cancel: Cancellation,
+    private readonly maxBytes: number,
+    private readonly resolve: (response: HttpResponse) => void,
+    private readonly reject: (reason: unknown) => void,
+  ) {
+    this.stop = cancel.onCancel((reason) => {
+      this.controller?.abort(reason instanceof Error ? reason : new Error(String(reason)));
       reject(reason);
     });
-    const tooLarge = (c: Dispatcher.DispatchController) => c.abort(new BodyTooLargeError(status, responseHeaders, maxBytes));
-    dispatcher.dispatch(
-      { origin, path, method: "GET", headers },
-      {
-        onRequestStart(c) {
-          controller = c;
-          if (cancel.cancelled) c.abort(cancel.reason instanceof Error ? cancel.reason : new Error("cancelled"));
-        },
-        onResponseStart(c, statusCode, h) {
-          status = statusCode;
-          responseHeaders = h;
-          if (Number(h["content-length"]) > maxBytes) tooLarge(c);
-        },
-        onResponseData(c, chunk) {
-          size += chunk.length;
-          if (size > maxBytes) tooLarge(c);
-          else chunks.push(chunk);
-        },
-        onResponseEnd() {
-          stop();
-          resolve({ status, headers: responseHeaders, body: Buffer.concat(chunks, size).toString("utf8") });
-        },
-        onResponseError(_c, err) {
-          stop();
-          reject(err);
-        },
-      },
-    );
-  });
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.cancel.cancelled) controller.abort(this.cancel.reason instanceof Error ? this.cancel.reason : new Error("cancelled"));
+  }
+
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: HttpResponse["headers"]): void {
+    this.status = statusCode;
+    this.headers = headers;
+    if (Number(headers["content-length"]) > this.maxBytes) this.tooLarge(controller);
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.size += chunk.length;
+    if (this.size > this.maxBytes) this.tooLarge(controller);
+    else this.chunks.push(chunk);
+  }
+
+  onResponseEnd(): void {
+    this.stop();
+    const { chunks } = this;
+    const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, this.size);
+    this.resolve({ status: this.status, headers: this.headers, body: body.toString("utf8") });
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
+    this.stop();
+    this.reject(err);
+  }
+
+  private tooLarge(controller: Dispatcher.DispatchController): void {
+    controller.abort(new BodyTooLargeError(this.status, this.headers, this.maxBytes));
+  }
 }
 
 /**

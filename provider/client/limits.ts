@@ -9,8 +9,16 @@ import type { Cancellation } from "./cancellation";
 import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from "../core/settings";
 
 /** A slot handed out by {@link RequestLimiter.acquire}; call `release` once the request is done. */
-interface Slot {
-  release(): void;
+class Slot {
+  private released = false;
+
+  constructor(private readonly limiter: RequestLimiter) {}
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.limiter.released();
+  }
 }
 
 /** One Cloudflare user's request budget: what is left of it, and until when a 429 paused it. */
@@ -96,26 +104,19 @@ export class RequestLimiter {
    * both. A `retry` goes to the front of the queue: a lookup that has
    * already waited out a failure is not sent behind every lookup that
    * arrived since. Rejects with the cancellation's reason if `cancel` fires first.
+   * Returns the slot itself, not a promise, when it can be had at once.
    */
-  acquire(user: string, cancel?: Cancellation, retry = false): Promise<Slot> {
+  acquire(user: string, cancel?: Cancellation, retry = false): Slot | Promise<Slot> {
     if (cancel?.cancelled) return Promise.reject(cancel.reason);
     const budget = budgetOf(user, this.limits);
+    // Nobody queued, a slot free and a token left: granted at once, with no promise to wait on.
+    if (this.waiters.length === 0 && this.active < this.limits.maxConcurrency && budget.waitMs(this.limits, Date.now()) === 0) return this.grant(budget);
     return new Promise<Slot>((resolve, reject) => {
       const waiter: Waiter = {
         budget,
         grant: () => {
           stop?.();
-          this.active++;
-          budget.take();
-          let released = false;
-          resolve({
-            release: () => {
-              if (released) return;
-              released = true;
-              this.active--;
-              this.pump();
-            },
-          });
+          resolve(this.grant(budget));
         },
       };
       const stop = cancel?.onCancel((reason) => {
@@ -127,6 +128,19 @@ export class RequestLimiter {
       else this.waiters.push(waiter);
       this.pump();
     });
+  }
+
+  /** Takes a concurrency slot and a token of `budget`. */
+  private grant(budget: Budget): Slot {
+    this.active++;
+    budget.take();
+    return new Slot(this);
+  }
+
+  /** @internal A slot was released: its place goes to the next waiter. */
+  released(): void {
+    this.active--;
+    this.pump();
   }
 
   /** Grants what can be granted now, in order (a user out of budget does not hold up another), and sets a timer for the rest. */

@@ -73,8 +73,12 @@ export class LookupPlanner {
   }
 
   /** One key, for `caller`. */
-  async key(caller: Caller, call: PlannedCall, keyId: string): Promise<TurnKey> {
-    if (!call.cache) return this.fetchKey(caller, call, keyId);
+  key(caller: Caller, call: PlannedCall, keyId: string): Promise<TurnKey> {
+    return call.cache ? this.cachedKey(caller, call, keyId) : this.fetchKey(caller, call, keyId);
+  }
+
+  /** One key, with the cache on: kept, listed, or batched with the account's other keys. */
+  private async cachedKey(caller: Caller, call: PlannedCall, keyId: string): Promise<TurnKey> {
     const known = this.keys.get(this.shareKey(call, keyId)) ?? (await this.fromListInFlight(caller, call, keyId));
     return known ?? this.batched(caller, call, keyId);
   }
@@ -119,26 +123,16 @@ export class LookupPlanner {
     }
     // A caller that gave up while its plan went on (a batch's list, then a GET) starts nothing.
     if (caller.gone) return Promise.reject(new Error("the call has already settled"));
-    let flight = this.inFlight.get(shareKey) as Flight<T> | undefined;
-    if (!flight || flight.cancel.cancelled) {
-      const started = new Flight<T>(work);
-      this.inFlight.set(shareKey, started);
-      const forget = () => {
-        if (this.inFlight.get(shareKey) === started) this.inFlight.delete(shareKey);
-      };
-      started.result.then(
-        (value) => {
-          forget();
-          if (call.cache) keep(value);
-        },
-        (err: unknown) => {
-          forget();
-          if (call.cache && isPermanent(err)) this.failures.set(this.shareKey(call), err);
-        },
-      );
-      flight = started;
-    }
-    return caller.join(flight);
+    const flight = this.inFlight.get(shareKey) as Flight<T> | undefined;
+    if (flight && !flight.cancel.cancelled) return caller.join(flight);
+    const started: Flight<T> = new Flight<T>(caller, work, (ok, outcome) => {
+      if (this.inFlight.get(shareKey) === started) this.inFlight.delete(shareKey);
+      if (!call.cache) return;
+      if (ok) keep(outcome);
+      else if (isPermanent(outcome)) this.failures.set(this.shareKey(call), outcome);
+    });
+    this.inFlight.set(shareKey, started);
+    return started.result;
   }
 
   /** A key already listed for its account, waiting for a list of that account in flight. */

@@ -43,61 +43,91 @@ const MAX_ERRORS_SHOWN = 5;
 /** Cloudflare's codes for a path it has no route for, as opposed to a missing object. */
 const NO_ROUTE_CODES = new Set([7000, 7003]);
 
-/** Reads one response: the value asked for, or the error it stands for. */
-export async function interpretResponse<T>(res: HttpResponse, who: RequestIdentity, attempts: number, reader: ResultReader<T>): Promise<Interpretation<T>> {
-  // Failures only: a successful lookup skips sanitizing headers it never shows.
-  const base = () => ({
-    accountId: who.accountId,
-    keyId: who.keyId,
-    keyName: who.keyName,
-    status: res.status,
-    rayId: header(res, "cf-ray", who.secrets),
-    attempts,
-  });
-  const fail = (error: CloudflareApiError): Interpretation<T> => ({ ok: false, error });
-  const malformed = (problem: string) =>
-    fail(
-      new CloudflareResponseError({
-        ...base(),
-        summary: `Cloudflare's response to the ${who.what} is not the documented shape: ${problem}`,
-        hint: `Check that ${settingLabel("baseUrl")} points at the Cloudflare API (or a faithful emulator); if it does, report this with the cf-ray id`,
-      }),
-    );
-
+/**
+ * Reads one response: the value asked for, or the error it stands for. A
+ * response in the common shape is read at once; only one off it waits for
+ * the zod schemas that say what is wrong, so the result may be a promise.
+ */
+export function interpretResponse<T>(
+  res: HttpResponse,
+  who: RequestIdentity,
+  attempts: number,
+  reader: ResultReader<T>,
+): Interpretation<T> | Promise<Interpretation<T>> {
+  const failure = new Failure(res, who, attempts);
   if (res.status >= 300 && res.status < 400) {
     const location = header(res, "location", who.secrets) ?? "nowhere";
-    return malformed(`a redirect to ${location}, which is never followed so the credential stays with its origin`);
+    return failure.malformed(`a redirect to ${location}, which is never followed so the credential stays with its origin`);
   }
 
   const json = parseJson(res.body);
   if (res.status < 200 || res.status >= 300) {
-    return fail(errorForStatus(res.status, { ...base(), errors: readErrors(json, who.secrets) }, json, who));
+    return { ok: false, error: errorForStatus(res.status, { ...failure.details(), errors: readErrors(json, who.secrets) }, json, who) };
   }
 
   const contentType = res.headers["content-type"];
   if (typeof contentType !== "string" || !/^application\/([a-z.+-]+\+)?json\b/i.test(contentType)) {
     const shown = header(res, "content-type", who.secrets);
-    return malformed(`content type ${shown ? JSON.stringify(shown) : "missing"}, expected application/json`);
+    return failure.malformed(`content type ${shown ? JSON.stringify(shown) : "missing"}, expected application/json`);
   }
-  if (json === undefined) return malformed(res.body.length === 0 ? "an empty body" : "a body that is not valid JSON");
+  if (json === undefined) return failure.malformed(res.body.length === 0 ? "an empty body" : "a body that is not valid JSON");
   const fast = reader.fast(json);
-  if (fast !== undefined) return { ok: true, value: fast };
+  return fast !== undefined ? { ok: true, value: fast } : diagnose(json, failure, reader);
+}
+
+/** What a failed response's error is made of; built only when a response fails, since a successful lookup never shows its headers. */
+class Failure {
+  constructor(
+    private readonly res: HttpResponse,
+    readonly who: RequestIdentity,
+    private readonly attempts: number,
+  ) {}
+
+  details(): Omit<CloudflareApiErrorDetails, "summary"> {
+    const { who } = this;
+    return {
+      accountId: who.accountId,
+      keyId: who.keyId,
+      keyName: who.keyName,
+      status: this.res.status,
+      rayId: header(this.res, "cf-ray", who.secrets),
+      attempts: this.attempts,
+    };
+  }
+
+  /** The response is not in the documented shape, for `problem`. */
+  malformed(problem: string): Interpretation<never> {
+    return {
+      ok: false,
+      error: new CloudflareResponseError({
+        ...this.details(),
+        summary: `Cloudflare's response to the ${this.who.what} is not the documented shape: ${problem}`,
+        hint: `Check that ${settingLabel("baseUrl")} points at the Cloudflare API (or a faithful emulator); if it does, report this with the cf-ray id`,
+      }),
+    };
+  }
+}
+
+/** A successful response off the common shape: the zod schemas say what is wrong with it, or read it after all. */
+async function diagnose<T>(json: unknown, failure: Failure, reader: ResultReader<T>): Promise<Interpretation<T>> {
+  const { who } = failure;
   const { envelopeSchema } = await schemas();
   const envelope = envelopeSchema.safeParse(json);
-  if (!envelope.success) return malformed(`the envelope ${describeIssues(envelope.error.issues)}`);
+  if (!envelope.success) return failure.malformed(`the envelope ${describeIssues(envelope.error.issues)}`);
   if (!envelope.data.success) {
     const errors = readErrors(json, who.secrets);
-    return fail(
-      new CloudflareApiError({
-        ...base(),
+    return {
+      ok: false,
+      error: new CloudflareApiError({
+        ...failure.details(),
         errors,
         summary: `Cloudflare answered the ${who.what} with success: false`,
         hint: errors.length === 0 ? "The response named no error" : undefined,
       }),
-    );
+    };
   }
   const read = await reader.read(envelope.data.result, envelope.data.result_info);
-  return read.ok ? { ok: true, value: read.value } : malformed(read.problem);
+  return read.ok ? { ok: true, value: read.value } : failure.malformed(read.problem);
 }
 
 function errorForStatus(status: number, details: Omit<CloudflareApiErrorDetails, "summary">, json: unknown, who: RequestIdentity): CloudflareApiError {

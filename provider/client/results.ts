@@ -17,21 +17,33 @@ export interface KeyListPage {
 
 /** Reads the key `keyId` of `accountId`. A result without `uid` is the key asked for; one naming another key is refused. */
 export function readKey(accountId: string, keyId: string): ResultReader<TurnKey> {
-  const toKey = (r: KeyFields): TurnKey => ({ accountId, keyId, name: r.name, uid: r.uid ?? keyId, created: r.created, modified: r.modified });
-  return {
-    fast(json) {
-      const fields = keyFields(successResult(json)?.result);
-      return fields && (fields.uid ?? keyId) === keyId ? toKey(fields) : undefined;
-    },
-    async read(result) {
-      const { turnKeyResultSchema } = await schemas();
-      const parsed = turnKeyResultSchema.safeParse(result);
-      if (!parsed.success) return { ok: false, problem: `the result ${describeIssues(parsed.error.issues)}` };
-      if (parsed.data.uid !== undefined && parsed.data.uid !== keyId)
-        return { ok: false, problem: `it describes key ${parsed.data.uid}, not the key asked for` };
-      return { ok: true, value: toKey(parsed.data) };
-    },
-  };
+  return new KeyReader(accountId, keyId);
+}
+
+/** One per request: a class, so that a lookup makes one object here and no closures. */
+class KeyReader implements ResultReader<TurnKey> {
+  constructor(
+    private readonly accountId: string,
+    private readonly keyId: string,
+  ) {}
+
+  fast(json: unknown): TurnKey | undefined {
+    const fields = keyFields(successResult(json)?.result, this.keyId);
+    return fields && (fields.uid ?? this.keyId) === this.keyId ? this.toKey(fields) : undefined;
+  }
+
+  async read(result: unknown): Promise<{ ok: true; value: TurnKey } | { ok: false; problem: string }> {
+    const { turnKeyResultSchema } = await schemas();
+    const parsed = turnKeyResultSchema.safeParse(result);
+    if (!parsed.success) return { ok: false, problem: `the result ${describeIssues(parsed.error.issues)}` };
+    if (parsed.data.uid !== undefined && parsed.data.uid !== this.keyId)
+      return { ok: false, problem: `it describes key ${parsed.data.uid}, not the key asked for` };
+    return { ok: true, value: this.toKey(parsed.data) };
+  }
+
+  private toKey(r: KeyFields): TurnKey {
+    return { accountId: this.accountId, keyId: this.keyId, name: r.name, uid: r.uid ?? this.keyId, created: r.created, modified: r.modified };
+  }
 }
 
 /** Reads one page of `accountId`'s keys. Every item needs a `uid`: in a list nothing else identifies it. */

@@ -52,15 +52,28 @@ function isMessageList(value: unknown): boolean {
   return value === undefined || value === null || messageList(value) !== undefined;
 }
 
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):([0-5]\d):([0-5]\d)(?:\.\d{1,9})?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,9})?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
 
 /** A date the way Cloudflare writes one, on a day the calendar has. */
 function isCanonicalDate(value: string): boolean {
-  const m = RFC3339.exec(value);
-  if (!m) return false;
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (month < 1 || month > 12 || day < 1) return false;
-  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+  // `test` and digit arithmetic rather than `exec`: two dates are read per key, and a match array with its strings costs more than the check.
+  if (!RFC3339.test(value)) return false;
+  const month = digitsAt(value, 5, 2);
+  const day = digitsAt(value, 8, 2);
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysIn(digitsAt(value, 0, 4), month);
+}
+
+/** The number that `count` ASCII digits of `text` from `from` spell. */
+function digitsAt(text: string, from: number, count: number): number {
+  let n = 0;
+  for (let i = from; i < from + count; i++) n = n * 10 + text.charCodeAt(i) - 48;
+  return n;
+}
+
+/** Days in `month` (1 to 12) of `year`, by the Gregorian calendar. */
+function daysIn(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 /** An optional date field: absent reads as `""`. */
@@ -69,11 +82,15 @@ function dateField(value: unknown): string | undefined {
   return typeof value === "string" && isCanonicalDate(value) ? value : undefined;
 }
 
-/** A result's key fields, or `undefined` if any is off the common shape. */
-export function keyFields(result: unknown): KeyFields | undefined {
+/**
+ * A result's key fields, or `undefined` if any is off the common shape.
+ * `askedFor` is the key id the request named (already checked): a `uid`
+ * equal to it needs no second check.
+ */
+export function keyFields(result: unknown, askedFor?: string): KeyFields | undefined {
   if (!isRecord(result)) return undefined;
   const { uid, name } = result;
-  if (uid !== undefined && (typeof uid !== "string" || !ID_PATTERN.test(uid))) return undefined;
+  if (uid !== undefined && !(typeof uid === "string" && (uid === askedFor || ID_PATTERN.test(uid)))) return undefined;
   if (name !== undefined && typeof name !== "string") return undefined;
   const created = dateField(result.created);
   const modified = dateField(result.modified);

@@ -34,15 +34,38 @@ export function accountPath(route: Route): string {
   return `${route.connection.basePath}/accounts/${route.accountId}/calls/turn_keys`;
 }
 
-/** Who a request of `route` is about, for messages. */
-export function identity(route: Route, extra: { keyId?: string; keyName?: string } = {}): RequestIdentity {
-  return {
-    accountId: route.accountId,
-    ...extra,
-    what: extra.keyId === undefined ? "TURN key list" : "TURN key lookup",
-    url: `${route.connection.origin}${extra.keyId === undefined ? accountPath(route) : `${accountPath(route)}/${extra.keyId}`}`,
-    secrets: route.connection.secrets,
-  };
+/**
+ * Who a request of `route` is about, for messages. Made for every call and
+ * request but read only when one fails, so the URL is spelled out only then.
+ */
+class Identity implements RequestIdentity {
+  constructor(
+    private readonly route: Route,
+    readonly keyId: string | undefined,
+    readonly keyName: string | undefined,
+  ) {}
+
+  get accountId(): string {
+    return this.route.accountId;
+  }
+
+  get what(): string {
+    return this.keyId === undefined ? "TURN key list" : "TURN key lookup";
+  }
+
+  get url(): string {
+    const list = accountPath(this.route);
+    return `${this.route.connection.origin}${this.keyId === undefined ? list : `${list}/${this.keyId}`}`;
+  }
+
+  get secrets(): readonly string[] {
+    return this.route.connection.secrets;
+  }
+}
+
+/** Who a request of `route` is about, for messages: the account's list, or the key `keyId` (or named `keyName`). */
+export function identity(route: Route, keyId?: string, keyName?: string): RequestIdentity {
+  return new Identity(route, keyId, keyName);
 }
 
 /** One request of a flight. */
@@ -62,7 +85,7 @@ export class Transport {
 
   /** One key by `GET`. */
   getKey(flight: Flight<TurnKey>, route: Route, keyId: string): Promise<TurnKey> {
-    const who = identity(route, { keyId });
+    const who = identity(route, keyId);
     return this.request(flight, route, { who, path: `${accountPath(route)}/${keyId}`, reader: readKey(route.accountId, keyId), maxBytes: MAX_BODY_BYTES });
   }
 
@@ -90,7 +113,8 @@ export class Transport {
   private async request<T>(flight: Flight<unknown>, route: Route, target: Target<T>): Promise<T> {
     const { connection } = route;
     for (let attempt = 1; ; attempt++) {
-      const slot = await this.limiter.acquire(connection.id, flight.cancel, attempt > 1);
+      const acquired = this.limiter.acquire(connection.id, flight.cancel, attempt > 1);
+      const slot = acquired instanceof Promise ? await acquired : acquired;
       flight.begin();
       let outcome: Interpretation<T>;
       let failure: AttemptFailure;
@@ -103,8 +127,9 @@ export class Transport {
           this.dispatcherFor(route),
           target.maxBytes,
         );
-        outcome = await interpretResponse(response, target.who, attempt, target.reader);
-        failure = { status: response.status, headers: response.headers };
+        const read = interpretResponse(response, target.who, attempt, target.reader);
+        outcome = read instanceof Promise ? await read : read;
+        failure = response;
       } catch (err) {
         if (flight.cancel.cancelled) throw flight.cancel.reason;
         outcome = { ok: false, error: errorOfThrown(err, target.who, connection.proxy, attempt) };

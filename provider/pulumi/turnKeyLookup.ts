@@ -91,7 +91,9 @@ export class TurnKeyLookup extends pulumi.dynamic.Resource {
  * `pulumi up` is read after that resource, as the function forms are.
  */
 export function readId(prefix: string, id: pulumi.Input<string>, opts: pulumi.CustomResourceOptions | undefined): pulumi.Input<string> {
-  checkedFor(prefix, () => checkDependsOn(opts?.dependsOn));
-  const gate = dependencyGate(pulumi.output({}), opts?.dependsOn, false);
-  return gate ? pulumi.all([id, gate]).apply(([known]) => known) : id;
+  const dependsOn = opts?.dependsOn;
+  if (dependsOn === undefined) return id;
+  checkedFor(prefix, () => checkDependsOn(dependsOn));
+  const gate = dependencyGate(pulumi.output({}), dependsOn, false)!;
+  return pulumi.all([id, gate]).apply(([known]) => known);
 }

@@ -1,5 +1,6 @@
 // Callers that share one request each keep their own options: deadline,
 // signal and retries. Against the emulator over loopback, with latency.
+import { getEventListeners } from "node:events";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../emulator";
 import {
@@ -104,6 +105,37 @@ describe("callers sharing one slow request keep their own deadline", () => {
     expect(a.ms).toBeLessThan(400);
     expect(b.value!.name).toBe("shared-key");
     expect(emulator.requests).toHaveLength(1);
+  });
+});
+
+describe("one signal shared by many lookups", () => {
+  it("20 lookups on one signal hold one abort listener, stop together, and leave none behind; no listener-leak warning", async () => {
+    emulator.setConditions({ latencyMs: 400 });
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on("warning", onWarning);
+    try {
+      const controller = new AbortController();
+      const started = Date.now();
+      const calls = SIX_KEYS.concat(SIX_KEYS, SIX_KEYS, SIX_KEYS)
+        .slice(0, 20)
+        .map((keyId, i) => settle(client.getTurnKey({ accountId: ACCOUNT_ID, keyId: i < 6 ? keyId : KEY_ID }, { signal: controller.signal }), started));
+      expect(getEventListeners(controller.signal, "abort")).toHaveLength(1);
+      await until(() => emulator.requests.length > 0, "the first request reaches the emulator");
+      controller.abort();
+      const outcomes = await Promise.all(calls);
+      expect(outcomes.map((o) => o.error?.name)).toEqual(Array(20).fill("TurnKeyLookupAbortedError"));
+      expect(Math.max(...outcomes.map((o) => o.ms))).toBeLessThan(400);
+
+      const later = new AbortController();
+      const keys = await Promise.all(SIX_KEYS.map((keyId) => client.getTurnKey({ accountId: ACCOUNT_ID, keyId }, { signal: later.signal })));
+      expect(keys.map((k) => k.name)).toEqual(SIX_KEYS.map((uid) => `key-${uid}`));
+      expect(getEventListeners(later.signal, "abort")).toHaveLength(0);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.filter((w) => w.name === "MaxListenersExceededWarning")).toEqual([]);
+    } finally {
+      process.off("warning", onWarning);
+    }
   });
 });
 
