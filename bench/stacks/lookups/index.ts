@@ -1,7 +1,8 @@
 // A generated stack for the engine benchmark: `count` lookups over `distinct`
 // keys, in the form the config names: "resource" (TurnKeyLookup), "function"
 // (lookupTurnKeyOutput), or "floor": the least a lookup built on a resource
-// can cost, a dynamic read resource whose provider answers from memory.
+// can cost, a dynamic read resource whose provider answers from memory
+// ("floor6": the same with TurnKeyLookup's six outputs).
 // Options: `besideFloor` adds one floor read beside the lookups; `slowMs`
 // adds a resource that takes that long to create, which the function
 // lookups then name in `dependsOn`. This package is loaded only by the
@@ -28,6 +29,15 @@ class FloorRead extends pulumi.dynamic.Resource {
   declare readonly name: pulumi.Output<string>;
   constructor(name: string, keyId: string) {
     super(inMemory, name, { keyId, name: undefined }, { id: keyId }, "bench", "FloorRead");
+  }
+}
+
+/** The floor with TurnKeyLookup's six outputs: the SDK's own cost grows with a resource's properties. */
+class SixOutputFloorRead extends pulumi.dynamic.Resource {
+  declare readonly name: pulumi.Output<string>;
+  constructor(name: string, keyId: string) {
+    const props = { accountId, keyId, name: undefined, uid: undefined, created: undefined, modified: undefined };
+    super(inMemory, name, props, { id: keyId }, "bench", "SixOutputFloorRead");
   }
 }
 
@@ -62,6 +72,7 @@ function lookupName(i: number): pulumi.Output<string> {
     return i === 0 ? name.apply((v) => (traced.__turnLookupTrace?.("value reached the program"), v)) : name;
   }
   if (form === "floor") return new FloorRead(`floor-${i}`, keyIdOf(i)).name;
+  if (form === "floor6") return new SixOutputFloorRead(`floor-${i}`, keyIdOf(i)).name;
   return new (turnLookup().TurnKeyLookup)(`key-${i}`, { accountId, keyId: keyIdOf(i) }).name;
 }
 
