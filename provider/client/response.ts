@@ -75,7 +75,7 @@ export function interpretResponse<T>(
   return fast !== undefined ? { ok: true, value: fast } : diagnose(json, failure, reader);
 }
 
-/** What a failed response's error is made of; built only when a response fails, since a successful lookup never shows its headers. */
+/** What an error about one response is made of: its headers are sanitized only when an error is built, since a successful lookup never shows them. */
 class Failure {
   constructor(
     private readonly res: HttpResponse,
