@@ -110,7 +110,8 @@ export function abortedError(who: RequestIdentity, signal: AbortSignal): TurnKey
     accountId: who.accountId,
     keyId: who.keyId,
     keyName: who.keyName,
-    summary: `The ${who.what} was aborted by its signal`,
+    // A reason given as words ("cancelled") says what happened; any other reason is the caller's own.
+    summary: `The ${who.what} was ${typeof signal.reason === "string" ? signal.reason : "aborted by its signal"}`,
     cause: signal.reason,
   });
 }

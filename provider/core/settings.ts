@@ -122,22 +122,33 @@ export interface ConfigKeyHints {
   readonly unknown: readonly string[];
 }
 
+/** How one face names its config keys: the TypeScript forms' stack config (`cloudflare:apiToken`), or the plugin's (`cloudflare-turn-lookup:apiToken`). */
+export interface ConfigKeys {
+  /** The config key of a setting on this face, if the face's config sets it. */
+  readonly keyOf: (row: SettingRow) => string | undefined;
+  /** The namespace that is this package's own: any other key in it is unknown. */
+  readonly ownPrefix: string;
+}
+
+/** The TypeScript forms' config keys: `@pulumi/cloudflare`'s names, and `turnKeyLookup:` for the limits. */
+const PROGRAM_CONFIG_KEYS: ConfigKeys = { keyOf: (row) => row.configKey, ownPrefix: "turnKeyLookup:" };
+
 /**
  * Reads the names of the stack's config keys for typos of ours: a key that
  * differs from a known key only in case or by one edit, while the known key
- * is not set, is a near miss; any other `turnKeyLookup:` key is unknown.
+ * is not set, is a near miss; any other key of our own namespace is unknown.
  * Keys of other namespaces are other packages' business.
  */
-export function configKeyHints(keys: Iterable<string>): ConfigKeyHints {
+export function configKeyHints(keys: Iterable<string>, face: ConfigKeys = PROGRAM_CONFIG_KEYS): ConfigKeyHints {
   const set = new Set(keys);
-  const known = SETTINGS.flatMap((row) => (row.configKey === undefined ? [] : [row.configKey as string]));
+  const known = SETTINGS.flatMap((row) => face.keyOf(row) ?? []);
   const nearMisses: { key: string; meant: string }[] = [];
   const unknown: string[] = [];
   for (const key of set) {
     if (known.includes(key)) continue;
     const meant = known.find((k) => !set.has(k) && (k.toLowerCase() === key.toLowerCase() || editDistance(k, key) <= 1));
     if (meant !== undefined) nearMisses.push({ key, meant });
-    else if (key.startsWith("turnKeyLookup:")) unknown.push(key);
+    else if (key.startsWith(face.ownPrefix)) unknown.push(key);
   }
   return { nearMisses, unknown };
 }
@@ -146,8 +157,22 @@ export function configKeyHints(keys: Iterable<string>): ConfigKeyHints {
 const CREDENTIAL_SETTINGS = ["apiToken", "apiKey", "email"] as const;
 
 /** Whether the near miss `meant` a credential setting's key. */
-export function isCredentialKey(configKey: string): boolean {
-  return CREDENTIAL_SETTINGS.some((o) => setting(o).configKey === configKey);
+export function isCredentialKey(configKey: string, face: ConfigKeys = PROGRAM_CONFIG_KEYS): boolean {
+  return CREDENTIAL_SETTINGS.some((o) => face.keyOf(setting(o)) === configKey);
+}
+
+/**
+ * The warning about a credential stored in the stack config without
+ * `--secret`, naming the stack's config file (`Pulumi.<stack>.yaml`), or the
+ * stack config in general when the stack is not known.
+ */
+export function clearTextWarning(configKey: string, stack: string | undefined): string {
+  const placeholder = configKey.endsWith("Token") ? "<token>" : "<key>";
+  const file = stack === undefined ? "Pulumi.<stack>.yaml" : `Pulumi.${stack}.yaml`;
+  return (
+    `${configKey} is stored in the stack config in clear text (${file}, which is usually committed). ` +
+    `Store it encrypted instead: pulumi config set --secret ${configKey} ${placeholder}`
+  );
 }
 
 /** The sentence that names a near miss: `cloudflare:apitoken is set, but cloudflare:apiToken is not: ...`. */
@@ -160,11 +185,11 @@ export function nearMissSentence({ key, meant }: { key: string; meant: string })
  * named: "No Cloudflare credential found" says that `cloudflare:apitoken`
  * is set. Any other error is returned as it is.
  */
-export function withConfigHints(err: unknown, hints: ConfigKeyHints): unknown {
+export function withConfigHints(err: unknown, hints: ConfigKeyHints, face: ConfigKeys = PROGRAM_CONFIG_KEYS): unknown {
   if (!TurnKeyInputError.isInstance(err) || hints.nearMisses.length === 0) return err;
   // A missing token may be a mistyped token, key or email.
   const fields: readonly string[] = err.field === "apiToken" ? CREDENTIAL_SETTINGS : [err.field];
-  const related = hints.nearMisses.filter((m) => fields.some((f) => SETTINGS.some((row: SettingRow) => row.option === f && row.configKey === m.meant)));
+  const related = hints.nearMisses.filter((m) => fields.some((f) => SETTINGS.some((row: SettingRow) => row.option === f && face.keyOf(row) === m.meant)));
   if (related.length === 0) return err;
   return new TurnKeyInputError(err.field, `${err.message} ${related.map(nearMissSentence).join(" ")}`);
 }

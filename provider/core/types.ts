@@ -67,7 +67,9 @@ export interface LookupOptions {
   maxRetries?: number;
   /**
    * Aborts this call; it then rejects with `TurnKeyLookupAbortedError`. A
-   * request it shares with other calls goes on for them.
+   * request it shares with other calls goes on for them. A reason given as
+   * a string says what happened in the message: `abort("cancelled")` gives
+   * "The TURN key lookup was cancelled".
    */
   signal?: AbortSignal;
 }

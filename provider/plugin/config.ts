@@ -5,6 +5,7 @@
  * `configure` for the default provider and for each explicit one.
  */
 import {
+  type ConfigKeys,
   SETTINGS,
   type SettingName,
   type SettingRow,
@@ -23,15 +24,20 @@ const PLUGIN_SETTINGS: readonly SettingRow[] = SETTINGS.filter((row) => row.conf
 /** The plugin's config keys, in the settings table's order: `cloudflare-turn-lookup:apiToken`, … */
 export const PLUGIN_CONFIG_KEYS: readonly string[] = PLUGIN_SETTINGS.map((row) => pluginKey(row.option));
 
-/** The plugin's config key of a setting. */
-function pluginKey(option: string): string {
+/** The plugin's config key of a setting, or of a provider input: `apiToken` is `cloudflare-turn-lookup:apiToken`. */
+export function pluginKey(option: string): string {
   return `${PACKAGE}:${option}`;
 }
 
-/** Whether the setting is a credential, kept secret. */
-export function isSecretOption(option: string): boolean {
-  return PLUGIN_SETTINGS.some((row) => row.option === option && row.secret);
-}
+/** How the plugin names its config keys, for the typo hints. */
+export const PLUGIN_KEYS: ConfigKeys = {
+  keyOf: (row) => (PLUGIN_SETTINGS.includes(row) ? pluginKey(row.option) : undefined),
+  ownPrefix: `${PACKAGE}:`,
+};
+
+/** The options that are credentials, kept secret. */
+export const SECRET_OPTIONS: readonly string[] = PLUGIN_SETTINGS.filter((row) => row.secret).map((row) => row.option);
+
 
 /** What one provider's configuration sets. */
 export interface PluginConfig {

@@ -6,10 +6,10 @@
  */
 import { createTurnKeyClient } from "../client";
 import { TurnKeyInputError } from "../core/errors";
-import { accountIdFromEnv } from "../core/settings";
+import { type ConfigKeyHints, accountIdFromEnv, clearTextWarning, configKeyHints, isCredentialKey, nearMissSentence, withConfigHints } from "../core/settings";
 import { validateId, validateName } from "../core/ids";
-import { type TurnKey, type TurnKeyClient, listedTurnKeys } from "../core/types";
-import { PACKAGE, type PluginConfig, readPluginConfig } from "./config";
+import { type LookupOptions, type TurnKey, type TurnKeyClient, listedTurnKeys } from "../core/types";
+import { PACKAGE, PLUGIN_CONFIG_KEYS, PLUGIN_KEYS, type PluginConfig, SECRET_OPTIONS, pluginKey, readPluginConfig } from "./config";
 import { UNKNOWN, isUnknown } from "./markers";
 
 /** The tokens the schema names. */
@@ -32,26 +32,99 @@ type KeyOutputs = Pick<TurnKey, "accountId" | "keyId" | "name" | "uid" | "create
 /** The separator of a `TurnKeyLookup`'s id: `<accountId>/<keyId>`, the form `pulumi import` takes. */
 const ID_SEPARATOR = "/";
 
-/** One configured provider: the default one of a stack, or an explicit instance. */
+/** The engine's log, as the server gives it: `urn` ties a warning to a resource ("" for none). */
+export type Warn = (message: string, urn: string) => void;
+
+/** Provider inputs that are the engine's, not settings (the default provider's are never mistyped). */
+const ENGINE_INPUTS = new Set(["version", "pluginDownloadURL"]);
+
+/** The stack of a URN (`urn:pulumi:<stack>::<project>::…`). */
+function stackOf(urn: string): string | undefined {
+  return /^urn:pulumi:([^:]+)::/.exec(urn)?.[1];
+}
+
+/**
+ * One provider of a plugin process: the default one of a stack, or an
+ * explicit instance (the engine starts a process for each). It lives for
+ * one engine's operation; a process that an engine attaches to makes a new
+ * one for each.
+ */
 export class PluginProvider {
   private client: TurnKeyClient | undefined;
   private config: PluginConfig = { connection: {}, limits: {}, accountId: undefined };
+  /** Aborts every lookup in flight when the engine cancels the operation (the user's Ctrl-C). */
+  private readonly cancelled = new AbortController();
+  /** The stack and provider, from `CheckConfig`'s URN; `undefined` until it comes. */
+  private urn: string | undefined;
+  private hints: ConfigKeyHints = { nearMisses: [], unknown: [] };
+  private warnedAboutConfig = false;
+  /** What `read` found changed in a key since the state, per resource, for the refresh's `Diff` that follows it. */
+  private readonly drift = new Map<string, { readonly outputs: KeyOutputs; readonly changed: string[] }>();
+
+  constructor(private readonly warn: Warn = () => undefined) {}
 
   /**
-   * Takes the provider's configuration. A malformed limit fails here; a
-   * missing credential fails at the first lookup, so a program without
-   * lookups never needs one.
+   * Checks the provider's configuration: the keys the stack config sets
+   * under `cloudflare-turn-lookup:`. Near misses of our keys are warned
+   * about once, and named again if the credential is then missing.
    */
-  async configure(variables: ReadonlyMap<string, string>): Promise<void> {
+  checkConfig(urn: string, news: Readonly<Record<string, unknown>>): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
+    this.urn = urn;
+    const keys = Object.keys(news).filter((k) => !ENGINE_INPUTS.has(k));
+    this.hints = configKeyHints(
+      keys.map((k) => pluginKey(k)),
+      PLUGIN_KEYS,
+    );
+    if (!this.warnedAboutConfig) {
+      const noCredential = !keys.some((k) => k === "apiToken" || k === "apiKey") && !process.env.CLOUDFLARE_API_TOKEN && !process.env.CLOUDFLARE_API_KEY;
+      for (const miss of this.hints.nearMisses) if (!(noCredential && isCredentialKey(miss.meant, PLUGIN_KEYS))) this.warn(nearMissSentence(miss), "");
+      for (const key of this.hints.unknown)
+        this.warn(`${key} is not a setting of ${PACKAGE} and is ignored; its keys are ${PLUGIN_CONFIG_KEYS.join(", ")}.`, "");
+    }
+    return { inputs: { ...news }, failures: [] };
+  }
+
+  /**
+   * Takes the provider's configuration, with the names of the inputs the
+   * engine marked secret. A malformed limit fails here; a missing
+   * credential fails at the first lookup, so a program without lookups
+   * never needs one. A credential of the stack's config without its secret
+   * mark is warned about, once.
+   */
+  async configure(variables: ReadonlyMap<string, string>, secret: readonly string[]): Promise<void> {
     const config = readPluginConfig(variables);
     await this.client?.close();
     // One client per provider: its lookups share requests and results; the rate budget is the credential's, process-wide.
     this.client = createTurnKeyClient({ ...config.connection, limits: config.limits, cache: true });
     this.config = config;
+    // Only a default provider checked against this run's stack config reads it: an explicit one's inputs come from the
+    // program, and one configured from the state (refresh, destroy) holds the config of the last update.
+    const stack = this.urn !== undefined && /::default(_\w+)?$/.test(this.urn) ? stackOf(this.urn) : undefined;
+    if (!this.warnedAboutConfig && stack !== undefined) {
+      const set = config.connection as Readonly<Record<string, string | undefined>>;
+      for (const option of SECRET_OPTIONS.filter((o) => set[o] !== undefined && !secret.includes(o))) {
+        this.warn(clearTextWarning(pluginKey(option), stack), "");
+      }
+    }
+    this.warnedAboutConfig = true;
+  }
+
+  /** Stops every lookup in flight, and any the engine still sends: the operation is over. */
+  cancel(): void {
+    this.cancelled.abort("cancelled");
   }
 
   private theClient(): TurnKeyClient {
     return (this.client ??= createTurnKeyClient({ cache: true }));
+  }
+
+  /** Runs one lookup on the provider's client, stopped by a cancel; a missing credential names the near misses of its key. */
+  private async lookup<T>(use: (client: TurnKeyClient, options: LookupOptions) => Promise<T>): Promise<T> {
+    try {
+      return await use(this.theClient(), { signal: this.cancelled.signal });
+    } catch (err) {
+      throw withConfigHints(err, this.hints, PLUGIN_KEYS);
+    }
   }
 
   /** The account of a call: its argument, else the provider's `accountId` (the client then falls back to `CLOUDFLARE_ACCOUNT_ID`). */
@@ -62,15 +135,18 @@ export class PluginProvider {
 
   /** Runs the function `token` on `args`. */
   async invoke(token: string, args: Readonly<Record<string, unknown>>): Promise<object> {
-    const client = this.theClient();
     switch (token) {
-      case TOKENS.lookupTurnKey:
-        return keyOutputs(await client.getTurnKey({ accountId: this.account(args.accountId), keyId: validateId("keyId", args.keyId) }));
-      case TOKENS.lookupTurnKeyByName:
-        return keyOutputs(await client.findTurnKeyByName({ accountId: this.account(args.accountId), name: validateName(args.name) }));
+      case TOKENS.lookupTurnKey: {
+        const ref = { accountId: this.account(args.accountId), keyId: validateId("keyId", args.keyId) };
+        return keyOutputs(await this.lookup((client, options) => client.getTurnKey(ref, options)));
+      }
+      case TOKENS.lookupTurnKeyByName: {
+        const ref = { accountId: this.account(args.accountId), name: validateName(args.name) };
+        return keyOutputs(await this.lookup((client, options) => client.findTurnKeyByName(ref, options)));
+      }
       case TOKENS.lookupTurnKeys: {
         const accountId = this.account(args.accountId);
-        const keys = await client.listTurnKeys({ accountId });
+        const keys = await this.lookup((client, options) => client.listTurnKeys({ accountId }, options));
         // The list was read, so the account was known: the argument's, the provider's or the environment's.
         return { accountId: accountId ?? accountIdFromEnv(process.env), keys: listedTurnKeys(keys) };
       }
@@ -82,56 +158,83 @@ export class PluginProvider {
   /**
    * Checks a `TurnKeyLookup`'s inputs, with the account filled in from the
    * provider or the environment, so that a change of either shows as a
-   * change of the lookup. Unknown values pass: a preview checks them again once known.
+   * change of the lookup. A value a preview does not know yet passes as it
+   * is: it is checked once known.
    */
   check(news: Readonly<Record<string, unknown>>): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
     const failures: CheckFailure[] = [];
     const inputs: Record<string, unknown> = {};
-    const take = (property: "accountId" | "keyId", value: unknown): void => {
+    const take = (property: "accountId" | "keyId", value: () => unknown): void => {
       try {
-        inputs[property] = value === UNKNOWN ? value : validateId(property, value);
+        const v = value();
+        inputs[property] = v === UNKNOWN ? v : validateId(property, v);
       } catch (err) {
         failures.push({ property, reason: err instanceof Error ? err.message : String(err) });
       }
     };
-    take("accountId", this.account(news.accountId) ?? accountIdFromEnv(process.env));
-    take("keyId", news.keyId);
+    take("accountId", () => (news.accountId === UNKNOWN ? UNKNOWN : (this.account(news.accountId) ?? accountIdFromEnv(process.env))));
+    take("keyId", () => news.keyId);
     return { inputs, failures };
   }
 
-  /** The properties whose change replaces the lookup (it reads another key); nothing else changes. */
-  diff(olds: Readonly<Record<string, unknown>>, news: Readonly<Record<string, unknown>>): string[] {
-    return (["accountId", "keyId"] as const).filter((property) => news[property] !== olds[property]);
+  /**
+   * What changed: another account or key replaces the lookup (it reads
+   * another key); in the `Diff` of a refresh, a key that changed in
+   * Cloudflare since the state is an update of the properties that changed.
+   */
+  diff(urn: string, olds: Readonly<Record<string, unknown>>, news: Readonly<Record<string, unknown>>): { replaces: string[]; updates: string[] } {
+    const replaces = (["accountId", "keyId"] as const).filter((property) => news[property] !== olds[property]);
+    const drift = this.drift.get(urn);
+    // The refresh's Diff is asked about the outputs its read returned, and only once.
+    if (drift !== undefined && sameValues(drift.outputs, olds)) {
+      this.drift.delete(urn);
+      return { replaces, updates: drift.changed.filter((p) => !replaces.includes(p as "keyId")) };
+    }
+    return { replaces, updates: [] };
   }
 
-  /** "Creates" a `TurnKeyLookup`: reads the key. In a preview with unknown inputs, the outputs stay unknown. */
+  /** "Creates" a `TurnKeyLookup`: reads the key. In a preview with inputs not known yet, the outputs stay unknown and nothing is sent. */
   async create(inputs: Readonly<Record<string, unknown>>): Promise<{ id: string; outputs: Partial<KeyOutputs> }> {
     if (isUnknown(inputs.keyId) || inputs.accountId === UNKNOWN) return { id: "", outputs: {} };
-    const key = await this.theClient().getTurnKey({ accountId: this.account(inputs.accountId), keyId: validateId("keyId", inputs.keyId) });
+    const ref = { accountId: this.account(inputs.accountId), keyId: validateId("keyId", inputs.keyId) };
+    const key = await this.lookup((client, options) => client.getTurnKey(ref, options));
     return { id: resourceId(key), outputs: keyOutputs(key) };
   }
 
   /**
    * Reads a `TurnKeyLookup` for `pulumi refresh`, `pulumi import` and the
    * SDKs' `get`: the id is `<accountId>/<keyId>` (or a bare key id, with the
-   * account from the provider or the environment).
+   * account from the provider or the environment). `state` is what the
+   * state holds (nothing for an import); what changed since is kept for the
+   * refresh's `Diff`.
    */
-  async read(id: string): Promise<{ id: string; outputs: KeyOutputs; inputs: { accountId: string; keyId: string } }> {
+  async read(
+    urn: string,
+    id: string,
+    state: Readonly<Record<string, unknown>> = {},
+  ): Promise<{ id: string; outputs: KeyOutputs; inputs: { accountId: string; keyId: string } }> {
     const [first, second] = id.includes(ID_SEPARATOR) ? id.split(ID_SEPARATOR, 2) : [undefined, id];
     if (second === undefined || (id.includes(ID_SEPARATOR) && id.split(ID_SEPARATOR).length !== 2)) {
       throw new TurnKeyInputError("id", `A TurnKeyLookup's id is <accountId>/<keyId>; got ${JSON.stringify(id)}.`);
     }
-    const key = await this.theClient().getTurnKey({
-      accountId: first === undefined ? this.account(undefined) : validateId("accountId", first),
-      keyId: validateId("keyId", second),
-    });
-    return { id: resourceId(key), outputs: keyOutputs(key), inputs: { accountId: key.accountId, keyId: key.keyId } };
+    const ref = { accountId: first === undefined ? this.account(undefined) : validateId("accountId", first), keyId: validateId("keyId", second) };
+    const key = await this.lookup((client, options) => client.getTurnKey(ref, options));
+    const outputs = keyOutputs(key);
+    const changed = Object.keys(outputs).filter((p) => p in state && state[p] !== outputs[p as keyof KeyOutputs]);
+    if (changed.length > 0) this.drift.set(urn, { outputs, changed });
+    return { id: resourceId(key), outputs, inputs: { accountId: key.accountId, keyId: key.keyId } };
   }
 
   /** Closes the client's connections. */
   async close(): Promise<void> {
     await this.client?.close();
   }
+}
+
+/** Whether `values` holds exactly the outputs `outputs`. */
+function sameValues(outputs: KeyOutputs, values: Readonly<Record<string, unknown>>): boolean {
+  const keys = Object.keys(values);
+  return keys.length === Object.keys(outputs).length && keys.every((k) => values[k] === outputs[k as keyof KeyOutputs]);
 }
 
 function resourceId(key: TurnKey): string {

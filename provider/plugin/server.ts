@@ -13,9 +13,9 @@ import * as grpc from "@grpc/grpc-js";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { ResourceProviderService } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as rpc from "@pulumi/pulumi/proto/provider_pb";
-import { PluginInfo } from "@pulumi/pulumi/proto/plugin_pb";
+import { PluginInfo, type PluginAttach } from "@pulumi/pulumi/proto/plugin_pb";
 import { requireBundle } from "./codeCache";
-import { isSecretOption, withPluginKeys } from "./config";
+import { withPluginKeys } from "./config";
 import type { PluginProvider } from "./lookups";
 import { secretProperties, unwrap, wrap } from "./wire";
 
@@ -37,11 +37,34 @@ function unimplemented(name: string): Unary<unknown, never> {
   return (_call, callback) => callback({ code: grpc.status.UNIMPLEMENTED, details: `${name} is not implemented by the cloudflare-turn-lookup plugin` });
 }
 
-/** The engine's log, for warnings the user must see (a credential stored in clear text). */
-class EngineLog {
-  constructor(private readonly address: string | undefined) {}
+/**
+ * The engine's address among the arguments it starts a plugin with: its
+ * flags (`--logtostderr`, `-v=9`, `--tracing <endpoint>`, …) come first,
+ * then the address. `undefined` when started by hand (to attach to later).
+ */
+export function engineAddress(args: readonly string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === "--tracing") i++;
+    else if (!arg.startsWith("-")) return arg;
+  }
+  return undefined;
+}
 
-  warn(message: string): void {
+/** The engine's log, for warnings the user must see (a credential stored in clear text, a mistyped key). */
+class EngineLog {
+  private client: import("@pulumi/pulumi/proto/engine_grpc_pb").EngineClient | undefined;
+
+  constructor(private address: string | undefined) {}
+
+  /** The engine this plugin now serves (`Attach` names a new one). */
+  attach(address: string): void {
+    this.client?.close();
+    this.client = undefined;
+    this.address = address;
+  }
+
+  warn(message: string, urn = ""): void {
     if (!this.address) {
       process.stderr.write(`warning: ${message}\n`);
       return;
@@ -49,8 +72,8 @@ class EngineLog {
     // Loaded only for a warning: most runs never send one.
     const engine = require("@pulumi/pulumi/proto/engine_grpc_pb") as typeof import("@pulumi/pulumi/proto/engine_grpc_pb");
     const pb = require("@pulumi/pulumi/proto/engine_pb") as typeof import("@pulumi/pulumi/proto/engine_pb");
-    const client = new engine.EngineClient(this.address, grpc.credentials.createInsecure());
-    client.log(new pb.LogRequest().setSeverity(pb.LogSeverity.WARNING).setMessage(message), () => client.close());
+    this.client ??= new engine.EngineClient(this.address, grpc.credentials.createInsecure());
+    this.client.log(new pb.LogRequest().setSeverity(pb.LogSeverity.WARNING).setMessage(message).setUrn(urn), () => undefined);
   }
 }
 
@@ -59,13 +82,17 @@ function handlers(engine: EngineLog): grpc.UntypedServiceImplementation {
   // The schema, beside the bundle: read when first asked for, then kept.
   let schemaText: string | undefined;
   const schema = (): string => (schemaText ??= readFileSync(path.join(__dirname, "schema.json"), "utf8"));
+  let bundle: typeof import("./lookups") | undefined;
   let provider: PluginProvider | undefined;
   const lookups = (): PluginProvider => {
     if (provider === undefined) {
-      const bundle = requireBundle<typeof import("./lookups")>(path.join(__dirname, "lookups.js"));
-      provider = new bundle.exports.PluginProvider();
-      // Now: the engine may stop the plugin as soon as the operation's last call is answered.
-      bundle.saveCache();
+      if (bundle === undefined) {
+        const loaded = requireBundle<typeof import("./lookups")>(path.join(__dirname, "lookups.js"));
+        bundle = loaded.exports;
+        // Now: the engine may stop the plugin as soon as the operation's last call is answered.
+        loaded.saveCache();
+      }
+      provider = new bundle.PluginProvider((message, urn) => engine.warn(message, urn));
     }
     return provider;
   };
@@ -74,23 +101,20 @@ function handlers(engine: EngineLog): grpc.UntypedServiceImplementation {
     // The schema's version is the package's: the engine matches it against the SDKs' `pulumi-plugin.json`.
     getPluginInfo: unary(() => new PluginInfo().setVersion((JSON.parse(schema()) as { version: string }).version)),
     getSchema: unary(() => new rpc.GetSchemaResponse().setSchema(schema())),
-    checkConfig: unary((req: rpc.CheckRequest) => new rpc.CheckResponse().setInputs(req.getNews())),
-    diffConfig: unary((req: rpc.DiffRequest) => {
-      const same = JSON.stringify(unwrap(req.getOlds()).values) === JSON.stringify(unwrap(req.getNews()).values);
-      return new rpc.DiffResponse().setChanges(same ? rpc.DiffResponse.DiffChanges.DIFF_NONE : rpc.DiffResponse.DiffChanges.DIFF_SOME);
+    checkConfig: unary((req: rpc.CheckRequest) => {
+      const { inputs, failures } = lookups().checkConfig(req.getUrn(), unwrap(req.getNews()).values);
+      // No secret marks come to CheckConfig; the engine puts the stack config's back on what it returns.
+      return new rpc.CheckResponse()
+        .setInputs(wrap(inputs))
+        .setFailuresList(failures.map((f) => new rpc.CheckFailure().setProperty(f.property).setReason(f.reason)));
     }),
+    // Left to the engine, as the SDK's provider server does: it compares the old and new config with their secret marks.
+    diffConfig: unimplemented("diffConfig"),
     configure: unary(async (req: rpc.ConfigureRequest) => {
       const variables = new Map<string, string>();
       req.getVariablesMap().forEach((value: string, key: string) => variables.set(key, value));
-      await lookups().configure(variables);
-      // Configure's args carry the stack config's secret marks (CheckConfig's do not): a credential without one is stored in clear text.
-      const args = req.getArgs();
-      const secret = secretProperties(args);
-      for (const key of Object.keys(unwrap(args).values).filter((k) => isSecretOption(k) && !secret.includes(k))) {
-        engine.warn(
-          `cloudflare-turn-lookup:${key} is stored in clear text; store it as a secret: pulumi config set --secret cloudflare-turn-lookup:${key} <value>.`,
-        );
-      }
+      // The args carry the engine's secret marks; the variables, the same values as text.
+      await lookups().configure(variables, secretProperties(req.getArgs()));
       return new rpc.ConfigureResponse().setAcceptsecrets(true).setSupportspreview(true);
     }),
     invoke: unary(async (req: rpc.InvokeRequest) => {
@@ -100,36 +124,57 @@ function handlers(engine: EngineLog): grpc.UntypedServiceImplementation {
     }),
     check: unary((req: rpc.CheckRequest) => {
       const { inputs, failures } = lookups().check(unwrap(req.getNews()).values);
+      // The inputs keep their secret marks: the engine puts none back for a provider that accepts secrets.
       return new rpc.CheckResponse()
-        .setInputs(wrap(inputs))
+        .setInputs(wrap(inputs, secretProperties(req.getNews())))
         .setFailuresList(failures.map((f) => new rpc.CheckFailure().setProperty(f.property).setReason(f.reason)));
     }),
     diff: unary((req: rpc.DiffRequest) => {
-      const replaces = lookups().diff(unwrap(req.getOlds()).values, unwrap(req.getNews()).values);
-      return new rpc.DiffResponse()
-        .setChanges(replaces.length > 0 ? rpc.DiffResponse.DiffChanges.DIFF_SOME : rpc.DiffResponse.DiffChanges.DIFF_NONE)
+      const { replaces, updates } = lookups().diff(req.getUrn(), unwrap(req.getOlds()).values, unwrap(req.getNews()).values);
+      const changed = [...replaces, ...updates];
+      const res = new rpc.DiffResponse()
+        .setChanges(changed.length > 0 ? rpc.DiffResponse.DiffChanges.DIFF_SOME : rpc.DiffResponse.DiffChanges.DIFF_NONE)
         .setReplacesList(replaces)
-        .setDiffsList(replaces)
-        .setDeletebeforereplace(true);
+        .setDiffsList(changed)
+        .setDeletebeforereplace(true)
+        .setHasdetaileddiff(true);
+      const kinds = res.getDetaileddiffMap();
+      for (const key of replaces) kinds.set(key, new rpc.PropertyDiff().setKind(rpc.PropertyDiff.Kind.UPDATE_REPLACE).setInputdiff(true));
+      for (const key of updates) kinds.set(key, new rpc.PropertyDiff().setKind(rpc.PropertyDiff.Kind.UPDATE));
+      return res;
     }),
+    // A secret input makes the key's values secret, as a secret argument makes a function's result secret.
     create: unary(async (req: rpc.CreateRequest) => {
-      const { id, outputs } = await lookups().create(unwrap(req.getProperties()).values);
-      return new rpc.CreateResponse().setId(id).setProperties(wrap(outputs));
+      const { values, secret } = unwrap(req.getProperties());
+      const { id, outputs } = await lookups().create(values);
+      return new rpc.CreateResponse().setId(id).setProperties(wrap(outputs, secret));
     }),
     read: unary(async (req: rpc.ReadRequest) => {
-      const { id, outputs, inputs } = await lookups().read(req.getId());
-      return new rpc.ReadResponse().setId(id).setProperties(wrap(outputs)).setInputs(wrap(inputs));
+      const state = unwrap(req.getProperties());
+      const secret = state.secret || unwrap(req.getInputs()).secret;
+      const { id, outputs, inputs } = await lookups().read(req.getUrn(), req.getId(), state.values);
+      return new rpc.ReadResponse().setId(id).setProperties(wrap(outputs, secret)).setInputs(wrap(inputs, secret));
     }),
     // Nothing in Cloudflare belongs to a lookup: deleting it forgets it.
     delete: unary(() => new Empty()),
-    cancel: unary(() => new Empty()),
+    // The engine asks once, on the user's Ctrl-C: every lookup in flight stops now.
+    cancel: unary(() => {
+      provider?.cancel();
+      return new Empty();
+    }),
+    // A plugin started by hand (PULUMI_DEBUG_PROVIDERS) serves one engine after another: each gets a fresh provider.
+    attach: unary((req: PluginAttach) => {
+      engine.attach(req.getAddress());
+      provider?.cancel();
+      provider = undefined;
+      return new Empty();
+    }),
     getMapping: unary(() => new rpc.GetMappingResponse()),
     getMappings: unary(() => new rpc.GetMappingsResponse()),
     update: unimplemented("update"),
     construct: unimplemented("construct"),
     call: unimplemented("call"),
     parameterize: unimplemented("parameterize"),
-    attach: unimplemented("attach"),
     streamInvoke: (call: grpc.ServerWritableStream<unknown, unknown>) => call.destroy(new Error("streamInvoke is not implemented")),
   };
 }
@@ -137,12 +182,12 @@ function handlers(engine: EngineLog): grpc.UntypedServiceImplementation {
 /**
  * Serves the plugin on a loopback port, and returns the port, which the
  * engine expects on the first line of stdout. `args` are the engine's: its
- * address first.
+ * flags, then its address (none when started by hand, to attach to).
  * @public Loaded by main.ts, from its own bundle.
  */
 export async function serve(args: readonly string[]): Promise<number> {
   const server = new grpc.Server({ "grpc.max_receive_message_length": 400 * 1024 * 1024 });
-  server.addService(ResourceProviderService, handlers(new EngineLog(args[0])));
+  server.addService(ResourceProviderService, handlers(new EngineLog(engineAddress(args))));
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
   );

@@ -38,8 +38,12 @@ export function secretProperties(struct: Struct | undefined): string[] {
   });
 }
 
-/** A `Struct` of `values`, each property marked secret when `secret`. */
-export function wrap(values: object, secret = false): Struct {
-  const marked = secret ? Object.fromEntries(Object.entries(values).map(([k, v]) => [k, { [SIG_KEY]: SECRET_SIG, value: v as unknown }])) : values;
+/** A `Struct` of `values`, with every property marked secret when `secret` is `true`, or those it names. */
+export function wrap(values: object, secret: boolean | readonly string[] = false): Struct {
+  const isSecret = (key: string): boolean => (typeof secret === "boolean" ? secret : secret.includes(key));
+  const marked =
+    secret === false
+      ? values
+      : Object.fromEntries(Object.entries(values).map(([k, v]) => [k, isSecret(k) ? { [SIG_KEY]: SECRET_SIG, value: v as unknown } : v]));
   return Struct.fromJavaScript(marked as Parameters<typeof Struct.fromJavaScript>[0]);
 }

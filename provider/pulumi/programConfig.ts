@@ -11,6 +11,7 @@ import { isConfigSecret, runStore } from "./sdkInternals";
 import {
   type ConfigKeyHints,
   type ConnectionSettings,
+  clearTextWarning,
   LIMIT_SETTINGS,
   configKeyHints,
   connectionFromConfig,
@@ -59,11 +60,7 @@ class ProgramRun {
     if (this.warned) return;
     this.warned = true;
     for (const key of secretsInClear((k) => configValue(k) !== undefined, isConfigSecret)) {
-      const placeholder = key.endsWith("Token") ? "<token>" : "<key>";
-      void pulumi.log.warn(
-        `${key} is stored in the stack config in clear text (Pulumi.${pulumi.getStack()}.yaml, which is usually committed). ` +
-          `Store it encrypted instead: pulumi config set --secret ${key} ${placeholder}`,
-      );
+      void pulumi.log.warn(clearTextWarning(key, pulumi.getStack()));
     }
     const { nearMisses, unknown } = this.hints();
     // Where a near miss leaves no credential at all, the lookup's error says it: once is enough.

@@ -14,6 +14,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../emulator";
 import { ACCOUNT_ID, CANARY_TOKEN, KEY_ID, OTHER_KEY_ID } from "../support/ids";
 import { REPO } from "../support/packed";
+import { until } from "../support/until";
+import { engineAddress } from "../../provider/plugin/server";
 
 const PLUGIN = path.join(REPO, "dist/plugin/pulumi-resource-cloudflare-turn-lookup");
 const SECRET = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" };
@@ -159,6 +161,47 @@ describe("the plugin process", () => {
     expect(emulator.requests).toEqual([]);
   });
 
+  it("passes values a preview does not know yet through check and create, secret marks kept, and sends nothing", async () => {
+    const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+    const check = (news: Record<string, unknown>) =>
+      plugin.call<rpc.CheckResponse>((c, cb) => c.check(new rpc.CheckRequest().setNews(Struct.fromJavaScript(news as never)), cb));
+    const unknownAccount = await check({ accountId: UNKNOWN, keyId: KEY_ID });
+    expect(unknownAccount.getFailuresList()).toEqual([]);
+    expect(unknownAccount.getInputs()!.toJavaScript()).toEqual({ accountId: UNKNOWN, keyId: KEY_ID });
+    const secretUnknown = await check({ accountId: { ...SECRET, value: UNKNOWN }, keyId: { ...SECRET, value: KEY_ID } });
+    expect(secretUnknown.getFailuresList()).toEqual([]);
+    expect(secretUnknown.getInputs()!.toJavaScript()).toEqual({ accountId: { ...SECRET, value: UNKNOWN }, keyId: { ...SECRET, value: KEY_ID } });
+    const created = await plugin.call<rpc.CreateResponse>((c, cb) =>
+      c.create(new rpc.CreateRequest().setProperties(Struct.fromJavaScript({ accountId: UNKNOWN, keyId: KEY_ID })).setPreview(true), cb),
+    );
+    expect(created.getId()).toBe("");
+    expect(created.getProperties()!.toJavaScript()).toEqual({});
+    expect(emulator.requests).toEqual([]);
+  });
+
+  it("cancel stops a lookup in flight at once, and every later one", async () => {
+    const slow = await Plugin.start({ ...process.env, CLOUDFLARE_API_TOKEN: "", CLOUDFLARE_ACCOUNT_ID: "" });
+    try {
+      await slow.configure({ apiToken: CANARY_TOKEN, baseUrl: emulator.url });
+      emulator.setConditions({ latencyMs: 30_000 });
+      const started = Date.now();
+      const pending = slow.invoke("cloudflare-turn-lookup:index:lookupTurnKey", { accountId: ACCOUNT_ID, keyId: KEY_ID }).catch((e: grpc.ServiceError) => e);
+      await until(() => emulator.requests.length === 1, "the lookup's GET reached the emulator");
+      await slow.call((c, cb) => c.cancel(new Empty(), cb));
+      const err = (await pending) as grpc.ServiceError;
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(err.details).toBe(`The TURN key lookup was cancelled (account ${ACCOUNT_ID}, key ${KEY_ID}).`);
+      const later = (await slow
+        .invoke("cloudflare-turn-lookup:index:lookupTurnKeys", { accountId: ACCOUNT_ID })
+        .catch((e: grpc.ServiceError) => e)) as grpc.ServiceError;
+      expect(later.details).toBe(`The TURN key list was cancelled (account ${ACCOUNT_ID}).`);
+      expect(emulator.requests.length).toBe(1);
+    } finally {
+      emulator.setConditions({});
+      slow.stop();
+    }
+  });
+
   it("creates by reading, reads an import id, and deletes without a request", async () => {
     const created = await plugin.call<rpc.CreateResponse>((c, cb) =>
       c.create(new rpc.CreateRequest().setProperties(Struct.fromJavaScript({ accountId: ACCOUNT_ID, keyId: OTHER_KEY_ID })).setPreview(true), cb),
@@ -197,6 +240,17 @@ describe("the plugin process", () => {
     } finally {
       other.stop();
     }
+  });
+});
+
+describe("the engine's arguments", () => {
+  it("finds the engine's address after the flags it passes first", () => {
+    expect(engineAddress(["127.0.0.1:4000"])).toBe("127.0.0.1:4000");
+    expect(engineAddress(["--logtostderr", "-v=9", "127.0.0.1:4000"])).toBe("127.0.0.1:4000");
+    expect(engineAddress(["--tracing", "127.0.0.1:9411", "127.0.0.1:4000"])).toBe("127.0.0.1:4000");
+    expect(engineAddress(["--logtostderr", "-v=9", "--tracing", "file:/tmp/x", "127.0.0.1:4000"])).toBe("127.0.0.1:4000");
+    // Started by hand, to be attached to.
+    expect(engineAddress([])).toBeUndefined();
   });
 });
 
