@@ -38,7 +38,6 @@ export const PLUGIN_KEYS: ConfigKeys = {
 /** The options that are credentials, kept secret. */
 export const SECRET_OPTIONS: readonly string[] = PLUGIN_SETTINGS.filter((row) => row.secret).map((row) => row.option);
 
-
 /** What one provider's configuration sets. */
 export interface PluginConfig {
   readonly connection: ConnectionSettings;
