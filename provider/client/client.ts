@@ -18,6 +18,7 @@ import { PROXY_ENV } from "./proxy";
 import { redactSecrets } from "./redact";
 import type { RequestIdentity } from "./response";
 import {
+  CLIENT_NAMES,
   CONNECTION_ENV,
   CONNECTION_SETTINGS,
   type ConnectionSettings,
@@ -148,7 +149,7 @@ export class TurnKeyClientImpl implements TurnKeyClient {
   private prepare(ref: AccountRef, options: LookupOptions & CallSettings): Prepared {
     const env = options.env ?? this.options.env ?? process.env;
     const connection = this.connection(options, env);
-    const accountId = this.checked(connection, () => validateId("accountId", ref?.accountId ?? accountIdFromEnv(env)));
+    const accountId = this.checked(connection, () => validateId("accountId", ref?.accountId ?? accountIdFromEnv(env), connection.names));
     const own = this.ownCaller;
     const { timeoutMs, maxRetries, signal, logger } = options;
     return {
@@ -195,7 +196,7 @@ export class TurnKeyClientImpl implements TurnKeyClient {
     const memoKey = values.map((v) => (v === undefined ? "\x01" : v)).join("\0");
     let connection = this.connections.get(memoKey);
     if (!connection) {
-      connection = resolveConnection([call, this.options, connectionFromEnv(env)], env);
+      connection = resolveConnection([call, this.options, connectionFromEnv(env)], env, this.options.names ?? CLIENT_NAMES);
       if (this.connections.size >= MAX_CACHED_CONNECTIONS) this.connections.clear();
       this.connections.set(memoKey, connection);
     }

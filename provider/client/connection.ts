@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { TurnKeyInputError } from "../core/errors";
-import { type ConnectionSettings, DEFAULT_BASE_URL, nonEmpty, setting, settingLabel } from "../core/settings";
+import { type ConnectionSettings, DEFAULT_BASE_URL, type SettingNames, credentialAdvice, nonEmpty, settingLabel } from "../core/settings";
 import { type ProxyRoute, proxyFor } from "./proxy";
 import { userAgent } from "./userAgent";
 
@@ -18,14 +18,14 @@ type Credential = { readonly kind: "token"; readonly token: string } | { readonl
  * on purpose is never mixed with a stray one from elsewhere. Within that
  * source, a token and a key together are refused, as the bridged provider does.
  */
-function resolveCredential(sources: readonly ConnectionSettings[]): Credential {
+function resolveCredential(sources: readonly ConnectionSettings[], names: SettingNames): Credential {
   const source = sources.find((s) => nonEmpty(s.apiToken) || nonEmpty(s.apiKey));
   const token = nonEmpty(source?.apiToken);
   const key = nonEmpty(source?.apiKey);
   if (token && key) {
     throw new TurnKeyInputError(
       "apiToken",
-      `Both an API token (${settingLabel("apiToken")}) and a global API key (${settingLabel("apiKey")}) are set; set only one. The token is preferred.`,
+      `Both an API token (${settingLabel("apiToken", names)}) and a global API key (${settingLabel("apiKey", names)}) are set; set only one. The token is preferred.`,
     );
   }
   if (token) return { kind: "token", token: checkHeaderValue("apiToken", token) };
@@ -34,17 +34,12 @@ function resolveCredential(sources: readonly ConnectionSettings[]): Credential {
     if (!email) {
       throw new TurnKeyInputError(
         "email",
-        `A global API key (${settingLabel("apiKey")}) needs the account email (${settingLabel("email")}); set it, or use an API token instead.`,
+        `A global API key (${settingLabel("apiKey", names)}) needs the account email (${settingLabel("email", names)}); set it, or use an API token instead.`,
       );
     }
     return { kind: "key", key: checkHeaderValue("apiKey", key), email: checkHeaderValue("email", email) };
   }
-  const { configKey, env } = setting("apiToken");
-  throw new TurnKeyInputError(
-    "apiToken",
-    `No Cloudflare credential found: set the stack secret ${configKey} (pulumi config set --secret ${configKey} <token>) or the environment variable ${env}. ` +
-      'The token needs the "Calls Read" permission.',
-  );
+  throw new TurnKeyInputError("apiToken", `No Cloudflare credential found: ${credentialAdvice(names)}. The token needs the "Calls Read" permission.`);
 }
 
 /** The first non-empty value among `candidates`. */
@@ -96,8 +91,8 @@ function checkHeaderValue(field: string, value: string): string {
  * proxy. A missing credential counts only when `requireCredential`: a
  * lookup that waits on unknown values may never send anything.
  */
-export function checkConnection(sources: readonly ConnectionSettings[], env: NodeJS.ProcessEnv, requireCredential: boolean): void {
-  if (requireCredential || sources.some((s) => nonEmpty(s.apiToken) || nonEmpty(s.apiKey))) resolveCredential(sources);
+export function checkConnection(sources: readonly ConnectionSettings[], env: NodeJS.ProcessEnv, requireCredential: boolean, names: SettingNames): void {
+  if (requireCredential || sources.some((s) => nonEmpty(s.apiToken) || nonEmpty(s.apiKey))) resolveCredential(sources, names);
   proxyFor(parseBaseUrl(firstSet(...sources.map((s) => s.baseUrl))), env);
 }
 
@@ -115,11 +110,13 @@ export interface Connection {
   readonly proxy: ProxyRoute | undefined;
   /** Identifies origin and credential without containing the credential. */
   readonly id: string;
+  /** How messages about this connection name its settings: the face's names. */
+  readonly names: SettingNames;
 }
 
-/** Resolves credential, base URL and headers from `sources`, first source first, and the proxy from `env`. */
-export function resolveConnection(sources: readonly ConnectionSettings[], env: NodeJS.ProcessEnv): Connection {
-  const credential = resolveCredential(sources);
+/** Resolves credential, base URL and headers from `sources`, first source first, and the proxy from `env`; messages use `names`. */
+export function resolveConnection(sources: readonly ConnectionSettings[], env: NodeJS.ProcessEnv, names: SettingNames): Connection {
+  const credential = resolveCredential(sources, names);
   const base = parseBaseUrl(firstSet(...sources.map((s) => s.baseUrl)));
   const proxy = proxyFor(base, env);
   return {
@@ -136,5 +133,6 @@ export function resolveConnection(sources: readonly ConnectionSettings[], env: N
     id: createHash("sha256")
       .update(JSON.stringify([base.origin, base.pathname, credential]))
       .digest("hex"),
+    names,
   };
 }

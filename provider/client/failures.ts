@@ -11,7 +11,7 @@ import { redactSecrets } from "./redact";
 import { type RequestIdentity, header } from "./response";
 import type { AttemptFailure } from "./retry";
 import { isTlsFailure, networkErrorCode } from "./retry";
-import { settingLabel } from "../core/settings";
+import { type SettingNames, settingLabel } from "../core/settings";
 
 /** Certificate errors of an issuer Node.js does not trust: a private CA, or a TLS-inspecting proxy's. */
 const UNKNOWN_ISSUER_CODES = new Set([
@@ -73,20 +73,20 @@ export function errorOfThrown(err: unknown, who: RequestIdentity, proxy: ProxyRo
   return new CloudflareConnectionError({
     ...base,
     summary: `Could not reach the Cloudflare API at ${origin}${via} (${detail})`,
-    hint: hintFor(code, proxy),
+    hint: hintFor(code, proxy, who.names),
   });
 }
 
-function hintFor(code: string | undefined, proxy: ProxyRoute | undefined): string {
+function hintFor(code: string | undefined, proxy: ProxyRoute | undefined, names: SettingNames): string {
   if (code !== undefined && UNKNOWN_ISSUER_CODES.has(code)) {
     return (
       "The server's certificate is issued by a certificate authority Node.js does not trust, as a private CA's or a TLS-inspecting proxy's is. " +
       "Set NODE_EXTRA_CA_CERTS to a PEM file with that CA's certificate"
     );
   }
-  if (isTlsFailure(code)) return `The TLS handshake or certificate check failed; check ${settingLabel("baseUrl")} and any proxy in between`;
+  if (isTlsFailure(code)) return `The TLS handshake or certificate check failed; check ${settingLabel("baseUrl", names)} and any proxy in between`;
   if (proxy) return `Check that the proxy ${proxy.address} is running and reachable, fix ${proxy.variable}, or list the API's host in NO_PROXY to go direct`;
-  return `Check the network and ${settingLabel("baseUrl")}`;
+  return `Check the network and ${settingLabel("baseUrl", names)}`;
 }
 
 /** The error of a call whose deadline passed; `last` is the last failure seen, if any. */
@@ -100,8 +100,15 @@ export function timeoutError(timeoutMs: number, who: RequestIdentity, last: Clou
     rayId: last?.rayId,
     attempts: last?.attempts,
     summary: `The ${who.what} did not finish within its ${timeoutMs} ms deadline${last ? ` (last failure: ${reasonOf(last)})` : ""}`,
-    hint: `Raise ${settingLabel("timeoutMs")}, or check the network and ${settingLabel("baseUrl")}`,
+    hint: timeoutAdvice(who.names),
   });
+}
+
+/** What to do about a deadline: raise it where the face can set it, and check the network. */
+function timeoutAdvice(names: SettingNames): string {
+  const deadline = settingLabel("timeoutMs", names);
+  const network = `check the network and ${settingLabel("baseUrl", names)}`;
+  return deadline === undefined ? `C${network.slice(1)}` : `Raise ${deadline}, or ${network}`;
 }
 
 /** The error of a call its caller's signal aborted. */

@@ -13,7 +13,7 @@ import {
 } from "../core/errors";
 import type { HttpResponse } from "./http";
 import { sanitizeServerText } from "./redact";
-import { settingLabel } from "../core/settings";
+import { type SettingNames, settingLabel } from "../core/settings";
 import { messageList, schemas } from "./shape";
 
 /** What one HTTP response means for the request. */
@@ -29,6 +29,8 @@ export interface RequestIdentity {
   /** The URL requested, shown when the route itself is wrong (it never holds a credential). */
   readonly url: string;
   readonly secrets: readonly string[];
+  /** How messages name settings: the face's names. */
+  readonly names: SettingNames;
 }
 
 /** How to read the `result` of a successful response of one kind. */
@@ -102,7 +104,7 @@ class Failure {
       error: new CloudflareResponseError({
         ...this.details(),
         summary: `Cloudflare's response to the ${this.who.what} is not the documented shape: ${problem}`,
-        hint: `Check that ${settingLabel("baseUrl")} points at the Cloudflare API (or a faithful emulator); if it does, report this with the cf-ray id`,
+        hint: `Check that ${settingLabel("baseUrl", this.who.names)} points at the Cloudflare API (or a faithful emulator); if it does, report this with the cf-ray id`,
       }),
     };
   }
@@ -136,7 +138,7 @@ function errorForStatus(status: number, details: Omit<CloudflareApiErrorDetails,
     return new CloudflareApiError({
       ...details,
       summary: `Cloudflare has no API route for ${who.url}`,
-      hint: `Check ${settingLabel("baseUrl")}: it must be the API's base, such as https://api.cloudflare.com/client/v4 (with its /client/v4 path)`,
+      hint: `Check ${settingLabel("baseUrl", who.names)}: it must be the API's base, such as https://api.cloudflare.com/client/v4 (with its /client/v4 path)`,
     });
   }
   if (status === 404) {
@@ -153,7 +155,7 @@ function errorForStatus(status: number, details: Omit<CloudflareApiErrorDetails,
     return new CloudflareAuthError({
       ...details,
       summary: `Cloudflare refused the credential for the ${who.what}`,
-      hint: `Check that the API token (${settingLabel("apiToken")}) is valid, unexpired, and has the "Calls Read" permission for this account`,
+      hint: `Check that the API token (${settingLabel("apiToken", who.names)}) is valid, unexpired, and has the "Calls Read" permission for this account`,
     });
   }
   if (status === 429) {

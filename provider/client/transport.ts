@@ -15,7 +15,7 @@ import { type Interpretation, type RequestIdentity, type ResultReader, interpret
 import { type AttemptFailure, decideRetry } from "./retry";
 import { readKey, readKeyList } from "./results";
 import type { Connection } from "./connection";
-import { settingLabel } from "../core/settings";
+import { type SettingNames, settingLabel } from "../core/settings";
 import type { TurnKey } from "../core/types";
 
 /** Most pages of a list followed, should a server ever page it: 50 pages is far past any real account. */
@@ -61,6 +61,10 @@ class Identity implements RequestIdentity {
   get secrets(): readonly string[] {
     return this.route.connection.secrets;
   }
+
+  get names(): SettingNames {
+    return this.route.connection.names;
+  }
 }
 
 /** Who a request of `route` is about, for messages: the account's list, or the key `keyId` (or named `keyName`). */
@@ -103,7 +107,7 @@ export class Transport {
         throw new CloudflareResponseError({
           accountId: who.accountId,
           summary: `The account's TURN key list has ${result.totalPages} pages; at most ${MAX_LIST_PAGES} are read`,
-          hint: `This is far more keys than an account is expected to hold; check that ${settingLabel("baseUrl")} points at the Cloudflare API`,
+          hint: `This is far more keys than an account is expected to hold; check that ${settingLabel("baseUrl", who.names)} points at the Cloudflare API`,
         });
       }
     }

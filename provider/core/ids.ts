@@ -1,4 +1,5 @@
 import { TurnKeyInputError } from "./errors";
+import { PROGRAM_NAMES, type SettingNames, accountAdvice } from "./settings";
 
 /** The id fields a lookup takes. */
 export type IdField = "accountId" | "keyId";
@@ -16,17 +17,18 @@ const SHOWN_CHARACTERS = 80;
 
 /**
  * Returns `value` if it is a well-formed Cloudflare id, else throws a
- * {@link TurnKeyInputError} naming `field` and showing what was wrong.
+ * {@link TurnKeyInputError} naming `field` and showing what was wrong; a
+ * missing account names where the face (`names`) sets one.
  */
-export function validateId(field: IdField, value: unknown): string {
+export function validateId(field: IdField, value: unknown, names: SettingNames = PROGRAM_NAMES): string {
   if (typeof value === "string" && ID_PATTERN.test(value)) return value;
-  throw new TurnKeyInputError(field, `${field} ${describeProblem(field, value)}`);
+  throw new TurnKeyInputError(field, `${field} ${describeProblem(field, value, names)}`);
 }
 
-function describeProblem(field: IdField, value: unknown): string {
+function describeProblem(field: IdField, value: unknown, names: SettingNames): string {
   const expected = `must be ${ID_LENGTH} lowercase hexadecimal characters, as Cloudflare issues it`;
   if (value === undefined || value === null || value === "") {
-    const hint = field === "accountId" ? " (pass accountId or set CLOUDFLARE_ACCOUNT_ID)" : "";
+    const hint = field === "accountId" ? ` (${accountAdvice(names)})` : "";
     return `is missing${hint}; it ${expected}.`;
   }
   if (typeof value !== "string") return `must be a string, got ${typeof value}; it ${expected}.`;

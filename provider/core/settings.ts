@@ -21,13 +21,15 @@ export interface SettingRow {
   readonly secret: boolean;
   /** The value when nothing sets it, if there is one. */
   readonly default: string | number | undefined;
+  /** Whether the provider plugin's config sets it (`cloudflare-turn-lookup:<option>`). */
+  readonly plugin: boolean;
 }
 
 /** Every setting, in the order the docs list them. */
 export const SETTINGS = [
-  { option: "apiToken", group: "connection", configKey: "cloudflare:apiToken", env: "CLOUDFLARE_API_TOKEN", secret: true, default: undefined },
-  { option: "apiKey", group: "connection", configKey: "cloudflare:apiKey", env: "CLOUDFLARE_API_KEY", secret: true, default: undefined },
-  { option: "email", group: "connection", configKey: "cloudflare:email", env: "CLOUDFLARE_EMAIL", secret: false, default: undefined },
+  { option: "apiToken", group: "connection", configKey: "cloudflare:apiToken", env: "CLOUDFLARE_API_TOKEN", secret: true, default: undefined, plugin: true },
+  { option: "apiKey", group: "connection", configKey: "cloudflare:apiKey", env: "CLOUDFLARE_API_KEY", secret: true, default: undefined, plugin: true },
+  { option: "email", group: "connection", configKey: "cloudflare:email", env: "CLOUDFLARE_EMAIL", secret: false, default: undefined, plugin: true },
   {
     option: "baseUrl",
     group: "connection",
@@ -35,6 +37,7 @@ export const SETTINGS = [
     env: "CLOUDFLARE_BASE_URL",
     secret: false,
     default: "https://api.cloudflare.com/client/v4",
+    plugin: true,
   },
   {
     option: "userAgentOperatorSuffix",
@@ -43,15 +46,24 @@ export const SETTINGS = [
     env: "CLOUDFLARE_USER_AGENT_OPERATOR_SUFFIX",
     secret: false,
     default: undefined,
+    plugin: true,
   },
-  { option: "accountId", group: "account", configKey: undefined, env: "CLOUDFLARE_ACCOUNT_ID", secret: false, default: undefined },
-  { option: "maxConcurrency", group: "limits", configKey: "turnKeyLookup:maxConcurrency", env: undefined, secret: false, default: 16 },
-  { option: "requestsPerInterval", group: "limits", configKey: "turnKeyLookup:requestsPerInterval", env: undefined, secret: false, default: 1200 },
-  { option: "intervalMs", group: "limits", configKey: "turnKeyLookup:intervalMs", env: undefined, secret: false, default: 300_000 },
+  { option: "accountId", group: "account", configKey: undefined, env: "CLOUDFLARE_ACCOUNT_ID", secret: false, default: undefined, plugin: true },
+  { option: "maxConcurrency", group: "limits", configKey: "turnKeyLookup:maxConcurrency", env: undefined, secret: false, default: 16, plugin: true },
+  {
+    option: "requestsPerInterval",
+    group: "limits",
+    configKey: "turnKeyLookup:requestsPerInterval",
+    env: undefined,
+    secret: false,
+    default: 1200,
+    plugin: true,
+  },
+  { option: "intervalMs", group: "limits", configKey: "turnKeyLookup:intervalMs", env: undefined, secret: false, default: 300_000, plugin: true },
   // Half the window: room for the user's other tools.
-  { option: "burst", group: "limits", configKey: "turnKeyLookup:burst", env: undefined, secret: false, default: 600 },
-  { option: "timeoutMs", group: "call", configKey: undefined, env: undefined, secret: false, default: 60_000 },
-  { option: "maxRetries", group: "call", configKey: undefined, env: undefined, secret: false, default: 3 },
+  { option: "burst", group: "limits", configKey: "turnKeyLookup:burst", env: undefined, secret: false, default: 600, plugin: true },
+  { option: "timeoutMs", group: "call", configKey: undefined, env: undefined, secret: false, default: 60_000, plugin: true },
+  { option: "maxRetries", group: "call", configKey: undefined, env: undefined, secret: false, default: 3, plugin: false },
 ] as const satisfies readonly SettingRow[];
 
 type Row = (typeof SETTINGS)[number];
@@ -89,11 +101,57 @@ export function setting(option: SettingName): SettingRow {
   return SETTINGS.find((row) => row.option === option)!;
 }
 
-/** How a message names a setting: `cloudflare:apiToken / CLOUDFLARE_API_TOKEN`, or the option's name where only an option sets it (`timeoutMs`). */
-export function settingLabel(option: SettingName): string {
+/**
+ * How one face of the package names its settings in messages: the
+ * TypeScript forms by their stack-config keys (`cloudflare:apiToken`), the
+ * plugin by its own (`cloudflare-turn-lookup:apiToken`), the plain client by
+ * its options (`apiToken`). Each face gives the client its names when it
+ * creates it, so that every message advises only what that face can set.
+ */
+export interface SettingNames {
+  /** The key a user of this face sets the setting with, or `undefined` where this face cannot set it. */
+  readonly keyOf: (row: SettingRow) => string | undefined;
+  /** Whether those keys are stack config: advice then says `pulumi config set`, and mistyped keys are looked for. */
+  readonly stackConfig: boolean;
+  /** The namespace of this face's own config keys, where any key that is no setting is unknown. */
+  readonly ownPrefix: string;
+}
+
+/** The TypeScript forms' names: `@pulumi/cloudflare`'s config keys, and `turnKeyLookup:` for the limits. */
+export const PROGRAM_NAMES: SettingNames = { keyOf: (row) => row.configKey, stackConfig: true, ownPrefix: "turnKeyLookup:" };
+
+/** The plain client's names: its options (the account is a call's argument). */
+export const CLIENT_NAMES: SettingNames = {
+  keyOf: (row) => (row.group === "account" ? undefined : row.option),
+  stackConfig: false,
+  ownPrefix: "",
+};
+
+/**
+ * How a message names a setting on a face: its key and its environment
+ * variable (`cloudflare:apiToken / CLOUDFLARE_API_TOKEN`), or `undefined`
+ * where that face has no way to set it, so that no message advises it.
+ */
+export function settingLabel(option: SettingName, names: SettingNames): string | undefined {
   const row = setting(option);
-  const sources = [row.configKey, row.env].filter((x) => x !== undefined);
-  return sources.length > 0 ? sources.join(" / ") : row.option;
+  const sources = [names.keyOf(row), row.env].filter((x) => x !== undefined);
+  return sources.length > 0 ? sources.join(" / ") : undefined;
+}
+
+/** What to do about a missing account id on a face: `pass accountId or set CLOUDFLARE_ACCOUNT_ID`, with the face's key where it has one. */
+export function accountAdvice(names: SettingNames): string {
+  const row = setting("accountId");
+  const key = names.keyOf(row);
+  return key === undefined ? `pass accountId or set ${row.env}` : `pass accountId, or set ${key} or ${row.env}`;
+}
+
+/** What to do about a missing credential on a face: the stack secret, or the option, or the environment variable. */
+export function credentialAdvice(names: SettingNames): string {
+  const row = setting("apiToken");
+  const key = names.keyOf(row)!;
+  return names.stackConfig
+    ? `set the stack secret ${key} (pulumi config set --secret ${key} <token>) or the environment variable ${row.env}`
+    : `pass ${key} or set the environment variable ${row.env}`;
 }
 
 /** The environment variable of each connection setting, in {@link CONNECTION_SETTINGS} order. */
@@ -104,9 +162,9 @@ export function connectionFromEnv(env: NodeJS.ProcessEnv): ConnectionSettings {
   return Object.fromEntries(CONNECTION_SETTINGS.map((o, i) => [o, nonEmpty(env[CONNECTION_ENV[i]])]));
 }
 
-/** Reads the connection settings from the stack config, through `get` (a key in, a string or nothing out). */
-export function connectionFromConfig(get: (configKey: string) => string | undefined): ConnectionSettings {
-  return Object.fromEntries(CONNECTION_SETTINGS.map((o) => [o, nonEmpty(get(setting(o).configKey!))]));
+/** Reads the connection settings from a face's config, through `get` (the face's key in, a string or nothing out). */
+export function connectionFromConfig(get: (key: string) => string | undefined, names: SettingNames = PROGRAM_NAMES): ConnectionSettings {
+  return Object.fromEntries(CONNECTION_SETTINGS.map((o) => [o, nonEmpty(get(names.keyOf(setting(o))!))]));
 }
 
 /** The secret settings that the stack config holds in clear text, by config key. */
@@ -122,24 +180,13 @@ export interface ConfigKeyHints {
   readonly unknown: readonly string[];
 }
 
-/** How one face names its config keys: the TypeScript forms' stack config (`cloudflare:apiToken`), or the plugin's (`cloudflare-turn-lookup:apiToken`). */
-export interface ConfigKeys {
-  /** The config key of a setting on this face, if the face's config sets it. */
-  readonly keyOf: (row: SettingRow) => string | undefined;
-  /** The namespace that is this package's own: any other key in it is unknown. */
-  readonly ownPrefix: string;
-}
-
-/** The TypeScript forms' config keys: `@pulumi/cloudflare`'s names, and `turnKeyLookup:` for the limits. */
-const PROGRAM_CONFIG_KEYS: ConfigKeys = { keyOf: (row) => row.configKey, ownPrefix: "turnKeyLookup:" };
-
 /**
  * Reads the names of the stack's config keys for typos of ours: a key that
  * differs from a known key only in case or by one edit, while the known key
  * is not set, is a near miss; any other key of our own namespace is unknown.
  * Keys of other namespaces are other packages' business.
  */
-export function configKeyHints(keys: Iterable<string>, face: ConfigKeys = PROGRAM_CONFIG_KEYS): ConfigKeyHints {
+export function configKeyHints(keys: Iterable<string>, face: SettingNames): ConfigKeyHints {
   const set = new Set(keys);
   const known = SETTINGS.flatMap((row) => face.keyOf(row) ?? []);
   const nearMisses: { key: string; meant: string }[] = [];
@@ -157,7 +204,7 @@ export function configKeyHints(keys: Iterable<string>, face: ConfigKeys = PROGRA
 const CREDENTIAL_SETTINGS = ["apiToken", "apiKey", "email"] as const;
 
 /** Whether the near miss `meant` a credential setting's key. */
-export function isCredentialKey(configKey: string, face: ConfigKeys = PROGRAM_CONFIG_KEYS): boolean {
+export function isCredentialKey(configKey: string, face: SettingNames): boolean {
   return CREDENTIAL_SETTINGS.some((o) => face.keyOf(setting(o)) === configKey);
 }
 
@@ -185,7 +232,7 @@ export function nearMissSentence({ key, meant }: { key: string; meant: string })
  * named: "No Cloudflare credential found" says that `cloudflare:apitoken`
  * is set. Any other error is returned as it is.
  */
-export function withConfigHints(err: unknown, hints: ConfigKeyHints, face: ConfigKeys = PROGRAM_CONFIG_KEYS): unknown {
+export function withConfigHints(err: unknown, hints: ConfigKeyHints, face: SettingNames): unknown {
   if (!TurnKeyInputError.isInstance(err) || hints.nearMisses.length === 0) return err;
   // A missing token may be a mistyped token, key or email.
   const fields: readonly string[] = err.field === "apiToken" ? CREDENTIAL_SETTINGS : [err.field];
@@ -244,17 +291,30 @@ export function mergeLimits(current: Readonly<RequestLimits>, changes: Partial<R
 }
 
 /**
- * The limits the stack config sets (`turnKeyLookup:maxConcurrency`, ...), read
- * through `get`. A value that is not a whole number is a {@link TurnKeyInputError} naming its key.
+ * The whole-number settings `fields` that a face's config sets
+ * (`turnKeyLookup:maxConcurrency`, `cloudflare-turn-lookup:timeoutMs`, ...),
+ * read through `get`, which takes the face's key. A value that is not a
+ * positive whole number is a {@link TurnKeyInputError} naming that key.
  */
-export function limitsFromConfig(get: (configKey: string) => string | undefined): Partial<RequestLimits> {
-  const limits: Partial<RequestLimits> = {};
-  for (const field of LIMIT_SETTINGS) {
-    const configKey = setting(field).configKey!;
-    const raw = get(configKey);
+export function wholeNumbersFromConfig<F extends SettingName>(
+  get: (key: string) => string | undefined,
+  names: SettingNames,
+  fields: readonly F[],
+): Partial<Record<F, number>> {
+  const values: Partial<Record<F, number>> = {};
+  for (const field of fields) {
+    const key = names.keyOf(setting(field))!;
+    const raw = get(key);
     if (raw === undefined) continue;
-    if (!/^\d+$/.test(raw.trim())) throw new TurnKeyInputError(field, `${configKey} must be a whole number; got ${JSON.stringify(raw)}.`);
-    limits[field] = Number(raw.trim());
+    if (!/^\d+$/.test(raw.trim()) || Number(raw.trim()) < 1) {
+      throw new TurnKeyInputError(field, `${key} must be a whole number; got ${JSON.stringify(raw)}.`);
+    }
+    values[field] = Number(raw.trim());
   }
-  return limits;
+  return values;
+}
+
+/** The request limits a face's config sets; see {@link wholeNumbersFromConfig}. */
+export function limitsFromConfig(get: (key: string) => string | undefined, names: SettingNames = PROGRAM_NAMES): Partial<RequestLimits> {
+  return wholeNumbersFromConfig(get, names, LIMIT_SETTINGS);
 }

@@ -3,7 +3,7 @@
  * takes, and the client's options and methods.
  */
 import type { Dispatcher } from "undici";
-import type { ConnectionSettings, RequestLimits } from "./settings";
+import type { ConnectionSettings, RequestLimits, SettingNames } from "./settings";
 
 /** A Cloudflare Calls TURN key, as a lookup returns it. */
 export interface TurnKey {
@@ -95,6 +95,12 @@ export interface TurnKeyClientOptions extends ConnectionSettings {
   env?: NodeJS.ProcessEnv;
   /** Request limits shared by every call of this client; see {@link RequestLimits}. */
   limits?: Partial<RequestLimits>;
+  /**
+   * How messages name settings. Default: this client's options and the
+   * environment variables (`apiToken / CLOUDFLARE_API_TOKEN`); the package's
+   * Pulumi faces pass their config keys.
+   */
+  names?: SettingNames;
 }
 
 /** A client of the Cloudflare Calls TURN-key API. Create one with {@link createTurnKeyClient}. */

@@ -9,7 +9,7 @@ import { TurnKeyInputError } from "../core/errors";
 import { type ConfigKeyHints, accountIdFromEnv, clearTextWarning, configKeyHints, isCredentialKey, nearMissSentence, withConfigHints } from "../core/settings";
 import { validateId, validateName } from "../core/ids";
 import { type LookupOptions, type TurnKey, type TurnKeyClient, listedTurnKeys } from "../core/types";
-import { PACKAGE, PLUGIN_CONFIG_KEYS, PLUGIN_KEYS, type PluginConfig, SECRET_OPTIONS, pluginKey, readPluginConfig } from "./config";
+import { PACKAGE, PLUGIN_CONFIG_KEYS, PLUGIN_NAMES, type PluginConfig, SECRET_OPTIONS, pluginKey, readPluginConfig } from "./config";
 import { UNKNOWN, isUnknown } from "./markers";
 
 /** The tokens the schema names. */
@@ -51,7 +51,7 @@ function stackOf(urn: string): string | undefined {
  */
 export class PluginProvider {
   private client: TurnKeyClient | undefined;
-  private config: PluginConfig = { connection: {}, limits: {}, accountId: undefined };
+  private config: PluginConfig = { connection: {}, limits: {}, accountId: undefined, timeoutMs: undefined };
   /** Aborts every lookup in flight when the engine cancels the operation (the user's Ctrl-C). */
   private readonly cancelled = new AbortController();
   /** The stack and provider, from `CheckConfig`'s URN; `undefined` until it comes. */
@@ -73,11 +73,11 @@ export class PluginProvider {
     const keys = Object.keys(news).filter((k) => !ENGINE_INPUTS.has(k));
     this.hints = configKeyHints(
       keys.map((k) => pluginKey(k)),
-      PLUGIN_KEYS,
+      PLUGIN_NAMES,
     );
     if (!this.warnedAboutConfig) {
       const noCredential = !keys.some((k) => k === "apiToken" || k === "apiKey") && !process.env.CLOUDFLARE_API_TOKEN && !process.env.CLOUDFLARE_API_KEY;
-      for (const miss of this.hints.nearMisses) if (!(noCredential && isCredentialKey(miss.meant, PLUGIN_KEYS))) this.warn(nearMissSentence(miss), "");
+      for (const miss of this.hints.nearMisses) if (!(noCredential && isCredentialKey(miss.meant, PLUGIN_NAMES))) this.warn(nearMissSentence(miss), "");
       for (const key of this.hints.unknown)
         this.warn(`${key} is not a setting of ${PACKAGE} and is ignored; its keys are ${PLUGIN_CONFIG_KEYS.join(", ")}.`, "");
     }
@@ -95,7 +95,7 @@ export class PluginProvider {
     const config = readPluginConfig(variables);
     await this.client?.close();
     // One client per provider: its lookups share requests and results; the rate budget is the credential's, process-wide.
-    this.client = createTurnKeyClient({ ...config.connection, limits: config.limits, cache: true });
+    this.client = createTurnKeyClient({ ...config.connection, limits: config.limits, timeoutMs: config.timeoutMs, cache: true, names: PLUGIN_NAMES });
     this.config = config;
     // Only a default provider checked against this run's stack config reads it: an explicit one's inputs come from the
     // program, and one configured from the state (refresh, destroy) holds the config of the last update.
@@ -115,7 +115,7 @@ export class PluginProvider {
   }
 
   private theClient(): TurnKeyClient {
-    return (this.client ??= createTurnKeyClient({ cache: true }));
+    return (this.client ??= createTurnKeyClient({ cache: true, names: PLUGIN_NAMES }));
   }
 
   /** Runs one lookup on the provider's client, stopped by a cancel; a missing credential names the near misses of its key. */
@@ -123,14 +123,14 @@ export class PluginProvider {
     try {
       return await use(this.theClient(), { signal: this.cancelled.signal });
     } catch (err) {
-      throw withConfigHints(err, this.hints, PLUGIN_KEYS);
+      throw withConfigHints(err, this.hints, PLUGIN_NAMES);
     }
   }
 
   /** The account of a call: its argument, else the provider's `accountId` (the client then falls back to `CLOUDFLARE_ACCOUNT_ID`). */
   private account(value: unknown): string | undefined {
     if (value === undefined || value === null || value === "") return this.config.accountId;
-    return validateId("accountId", value);
+    return validateId("accountId", value, PLUGIN_NAMES);
   }
 
   /** Runs the function `token` on `args`. */
@@ -167,7 +167,7 @@ export class PluginProvider {
     const take = (property: "accountId" | "keyId", value: () => unknown): void => {
       try {
         const v = value();
-        inputs[property] = v === UNKNOWN ? v : validateId(property, v);
+        inputs[property] = v === UNKNOWN ? v : validateId(property, v, PLUGIN_NAMES);
       } catch (err) {
         failures.push({ property, reason: err instanceof Error ? err.message : String(err) });
       }
@@ -217,7 +217,7 @@ export class PluginProvider {
     if (second === undefined || (id.includes(ID_SEPARATOR) && id.split(ID_SEPARATOR).length !== 2)) {
       throw new TurnKeyInputError("id", `A TurnKeyLookup's id is <accountId>/<keyId>; got ${JSON.stringify(id)}.`);
     }
-    const ref = { accountId: first === undefined ? this.account(undefined) : validateId("accountId", first), keyId: validateId("keyId", second) };
+    const ref = { accountId: first === undefined ? this.account(undefined) : validateId("accountId", first, PLUGIN_NAMES), keyId: validateId("keyId", second) };
     const key = await this.lookup((client, options) => client.getTurnKey(ref, options));
     const outputs = keyOutputs(key);
     const changed = Object.keys(outputs).filter((p) => p in state && state[p] !== outputs[p as keyof KeyOutputs]);

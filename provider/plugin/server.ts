@@ -15,20 +15,19 @@ import { ResourceProviderService } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as rpc from "@pulumi/pulumi/proto/provider_pb";
 import { PluginInfo, type PluginAttach } from "@pulumi/pulumi/proto/plugin_pb";
 import { requireBundle } from "./codeCache";
-import { withPluginKeys } from "./config";
 import type { PluginProvider } from "./lookups";
 import { secretProperties, unwrap, wrap } from "./wire";
 
 type Unary<Req, Res> = grpc.handleUnaryCall<Req, Res>;
 
-/** Wraps a handler: its failure reaches the engine as one message, in the plugin's config keys, with no stack trace. */
+/** Wraps a handler: its failure reaches the engine as one message, with no stack trace. */
 function unary<Req, Res>(handler: (request: Req) => Promise<Res> | Res): Unary<Req, Res> {
   return (call, callback) => {
     Promise.resolve()
       .then(() => handler(call.request))
       .then(
         (response) => callback(null, response),
-        (err: unknown) => callback({ code: grpc.status.UNKNOWN, details: withPluginKeys(err instanceof Error ? err.message : String(err)) }),
+        (err: unknown) => callback({ code: grpc.status.UNKNOWN, details: err instanceof Error ? err.message : String(err) }),
       );
   };
 }

@@ -11,6 +11,7 @@ import { isConfigSecret, runStore } from "./sdkInternals";
 import {
   type ConfigKeyHints,
   type ConnectionSettings,
+  PROGRAM_NAMES,
   clearTextWarning,
   LIMIT_SETTINGS,
   configKeyHints,
@@ -65,7 +66,7 @@ class ProgramRun {
     const { nearMisses, unknown } = this.hints();
     // Where a near miss leaves no credential at all, the lookup's error says it: once is enough.
     const noCredential = !connectionSources().some((s) => s.apiToken ?? s.apiKey);
-    for (const miss of nearMisses) if (!(noCredential && isCredentialKey(miss.meant))) void pulumi.log.warn(nearMissSentence(miss));
+    for (const miss of nearMisses) if (!(noCredential && isCredentialKey(miss.meant, PROGRAM_NAMES))) void pulumi.log.warn(nearMissSentence(miss));
     const known = LIMIT_SETTINGS.map((o) => setting(o).configKey).join(", ");
     for (const key of unknown)
       void pulumi.log.warn(`${key} is not a setting of pulumi-cloudflare-turn-lookup and is ignored; the turnKeyLookup: keys are ${known}.`);
@@ -73,7 +74,7 @@ class ProgramRun {
 
   /** What the run's config keys say about typos. */
   hints(): ConfigKeyHints {
-    return configKeyHints(Object.keys(pulumi.runtime.allConfig()));
+    return configKeyHints(Object.keys(pulumi.runtime.allConfig()), PROGRAM_NAMES);
   }
 
   /**
@@ -84,9 +85,9 @@ class ProgramRun {
   checkSettings(requireCredential: boolean): void {
     try {
       this.theClient();
-      checkConnection(connectionSources(), process.env, requireCredential);
+      checkConnection(connectionSources(), process.env, requireCredential, PROGRAM_NAMES);
     } catch (err) {
-      throw withConfigHints(err, this.hints());
+      throw withConfigHints(err, this.hints(), PROGRAM_NAMES);
     }
   }
 
@@ -102,7 +103,7 @@ class ProgramRun {
     try {
       return await use(this.theClient());
     } catch (err) {
-      throw withConfigHints(err, this.hints());
+      throw withConfigHints(err, this.hints(), PROGRAM_NAMES);
     } finally {
       if (--this.active === 0) this.idle = setTimeout(() => void this.client?.close(), IDLE_CLOSE_MS).unref();
     }
@@ -114,6 +115,7 @@ class ProgramRun {
       limits: limitsFromConfig(configValue),
       cache: true,
       logger: (message) => void pulumi.log.debug(`[TurnKeyLookup] ${message}`),
+      names: PROGRAM_NAMES,
     }));
   }
 }

@@ -15,7 +15,15 @@ import { TurnKeyInputError, TurnKeyLookupError } from "../core/errors";
 import { engineDebugLogger } from "./engineLog";
 import { TURN_KEYS_ID, nameOfResourceId } from "../core/ids";
 import { providerConfigKeys } from "./sdkInternals";
-import { type ConfigKeyHints, type RequestLimits, configKeyHints, connectionFromConfig, limitsFromConfig, withConfigHints } from "../core/settings";
+import {
+  type ConfigKeyHints,
+  PROGRAM_NAMES,
+  type RequestLimits,
+  configKeyHints,
+  connectionFromConfig,
+  limitsFromConfig,
+  withConfigHints,
+} from "../core/settings";
 
 /** Inputs of a `TurnKeyLookup` as the engine passes them: the account, and the key's id or its name. */
 export interface TurnKeyLookupInputs {
@@ -56,7 +64,7 @@ export class ProviderHost {
       const v: unknown = req.config.get(key);
       return typeof v === "string" ? v : undefined;
     };
-    this.hints = configKeyHints(providerConfigKeys(req.config));
+    this.hints = configKeyHints(providerConfigKeys(req.config), PROGRAM_NAMES);
     let client: TurnKeyClient;
     let fingerprint: string;
     try {
@@ -67,7 +75,7 @@ export class ProviderHost {
       fingerprint = JSON.stringify([settings, limits]);
       this.misconfigured = undefined;
       if (this.client && fingerprint === this.configured) return;
-      client = createTurnKeyClient({ ...settings, limits, cache: true, logger: engineDebugLogger() });
+      client = createTurnKeyClient({ ...settings, limits, cache: true, logger: engineDebugLogger(), names: PROGRAM_NAMES });
     } catch (err) {
       this.misconfigured = err instanceof Error ? err : new Error(String(err));
       return;
@@ -85,7 +93,7 @@ export class ProviderHost {
   /** The client, built from the environment alone if the engine never called `configure`. */
   private theClient(): TurnKeyClient {
     if (this.misconfigured !== undefined) throw this.misconfigured;
-    return (this.client ??= createTurnKeyClient({ cache: true, logger: engineDebugLogger() }));
+    return (this.client ??= createTurnKeyClient({ cache: true, logger: engineDebugLogger(), names: PROGRAM_NAMES }));
   }
 
   /**
@@ -173,7 +181,7 @@ class QuietFailures {
     try {
       return await read();
     } catch (caught) {
-      const err = withConfigHints(caught, hints);
+      const err = withConfigHints(caught, hints, PROGRAM_NAMES);
       if (TurnKeyLookupError.isInstance(err)) this.expect(`${err}: ${err.stack}`);
       throw err;
     }

@@ -140,7 +140,7 @@ describe("the plugin process", () => {
     expect(bad.getFailuresList().map((f) => [f.getProperty(), f.getReason()])).toEqual([
       [
         "accountId",
-        "accountId is missing (pass accountId or set CLOUDFLARE_ACCOUNT_ID); it must be 32 lowercase hexadecimal characters, as Cloudflare issues it.",
+        "accountId is missing (pass accountId, or set cloudflare-turn-lookup:accountId or CLOUDFLARE_ACCOUNT_ID); it must be 32 lowercase hexadecimal characters, as Cloudflare issues it.",
       ],
       [
         "keyId",

@@ -57,6 +57,7 @@ describe("schema.json", () => {
       "intervalMs",
       "maxConcurrency",
       "requestsPerInterval",
+      "timeoutMs",
       "userAgentOperatorSuffix",
     ]);
     expect(sorted(schema.config.variables)).toEqual(options);

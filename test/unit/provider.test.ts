@@ -69,7 +69,7 @@ describe("provider host (in process)", () => {
     );
     await expect(limited.readKeys("turn_keys", { accountId: ACCOUNT_ID })).rejects.toBeInstanceOf(TurnKeyInputError);
     await limited.configure(configRequest({ "cloudflare:apiToken": CANARY_TOKEN, "turnKeyLookup:burst": "0" }));
-    await expect(limited.readKey(KEY_ID, { accountId: ACCOUNT_ID, keyId: KEY_ID })).rejects.toThrow(/^burst must be a whole number >= 1; got 0\.$/);
+    await expect(limited.readKey(KEY_ID, { accountId: ACCOUNT_ID, keyId: KEY_ID })).rejects.toThrow(/^turnKeyLookup:burst must be a whole number; got "0"\.$/);
     expect(emulator.requests.length).toBe(before);
     // A good configuration afterwards serves reads again.
     await limited.configure(configRequest({ "cloudflare:apiToken": CANARY_TOKEN, "cloudflare:baseUrl": emulator.url }));

@@ -57,6 +57,8 @@ type providerArgs struct {
 	MaxConcurrency *int `pulumi:"maxConcurrency"`
 	// Requests the rate budget refills per `intervalMs`. Default 1200.
 	RequestsPerInterval *int `pulumi:"requestsPerInterval"`
+	// Each lookup's total deadline in milliseconds. Default 60000.
+	TimeoutMs *int `pulumi:"timeoutMs"`
 	// Text appended to the User-Agent of every request.
 	UserAgentOperatorSuffix *string `pulumi:"userAgentOperatorSuffix"`
 }
@@ -81,6 +83,8 @@ type ProviderArgs struct {
 	MaxConcurrency pulumi.IntPtrInput
 	// Requests the rate budget refills per `intervalMs`. Default 1200.
 	RequestsPerInterval pulumi.IntPtrInput
+	// Each lookup's total deadline in milliseconds. Default 60000.
+	TimeoutMs pulumi.IntPtrInput
 	// Text appended to the User-Agent of every request.
 	UserAgentOperatorSuffix pulumi.StringPtrInput
 }

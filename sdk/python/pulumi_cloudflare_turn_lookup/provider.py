@@ -28,6 +28,7 @@ class ProviderArgs:
                  interval_ms: pulumi.Input[Optional[_builtins.int]] = None,
                  max_concurrency: pulumi.Input[Optional[_builtins.int]] = None,
                  requests_per_interval: pulumi.Input[Optional[_builtins.int]] = None,
+                 timeout_ms: pulumi.Input[Optional[_builtins.int]] = None,
                  user_agent_operator_suffix: pulumi.Input[Optional[_builtins.str]] = None):
         """
         The set of arguments for constructing a Provider resource.
@@ -41,6 +42,7 @@ class ProviderArgs:
         :param pulumi.Input[_builtins.int] interval_ms: The rate budget's refill period in milliseconds. Default 300000.
         :param pulumi.Input[_builtins.int] max_concurrency: Most requests in flight at once. Default 16.
         :param pulumi.Input[_builtins.int] requests_per_interval: Requests the rate budget refills per `intervalMs`. Default 1200.
+        :param pulumi.Input[_builtins.int] timeout_ms: Each lookup's total deadline in milliseconds. Default 60000.
         :param pulumi.Input[_builtins.str] user_agent_operator_suffix: Text appended to the User-Agent of every request.
         """
         if account_id is not None:
@@ -61,6 +63,8 @@ class ProviderArgs:
             pulumi.set(__self__, "max_concurrency", max_concurrency)
         if requests_per_interval is not None:
             pulumi.set(__self__, "requests_per_interval", requests_per_interval)
+        if timeout_ms is not None:
+            pulumi.set(__self__, "timeout_ms", timeout_ms)
         if user_agent_operator_suffix is not None:
             pulumi.set(__self__, "user_agent_operator_suffix", user_agent_operator_suffix)
 
@@ -173,6 +177,18 @@ class ProviderArgs:
         pulumi.set(self, "requests_per_interval", value)
 
     @_builtins.property
+    @pulumi.getter(name="timeoutMs")
+    def timeout_ms(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        Each lookup's total deadline in milliseconds. Default 60000.
+        """
+        return pulumi.get(self, "timeout_ms")
+
+    @timeout_ms.setter
+    def timeout_ms(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "timeout_ms", value)
+
+    @_builtins.property
     @pulumi.getter(name="userAgentOperatorSuffix")
     def user_agent_operator_suffix(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
@@ -200,6 +216,7 @@ class Provider(pulumi.ProviderResource):
                  interval_ms: pulumi.Input[Optional[_builtins.int]] = None,
                  max_concurrency: pulumi.Input[Optional[_builtins.int]] = None,
                  requests_per_interval: pulumi.Input[Optional[_builtins.int]] = None,
+                 timeout_ms: pulumi.Input[Optional[_builtins.int]] = None,
                  user_agent_operator_suffix: pulumi.Input[Optional[_builtins.str]] = None,
                  __props__=None):
         """
@@ -216,6 +233,7 @@ class Provider(pulumi.ProviderResource):
         :param pulumi.Input[_builtins.int] interval_ms: The rate budget's refill period in milliseconds. Default 300000.
         :param pulumi.Input[_builtins.int] max_concurrency: Most requests in flight at once. Default 16.
         :param pulumi.Input[_builtins.int] requests_per_interval: Requests the rate budget refills per `intervalMs`. Default 1200.
+        :param pulumi.Input[_builtins.int] timeout_ms: Each lookup's total deadline in milliseconds. Default 60000.
         :param pulumi.Input[_builtins.str] user_agent_operator_suffix: Text appended to the User-Agent of every request.
         """
         ...
@@ -251,6 +269,7 @@ class Provider(pulumi.ProviderResource):
                  interval_ms: pulumi.Input[Optional[_builtins.int]] = None,
                  max_concurrency: pulumi.Input[Optional[_builtins.int]] = None,
                  requests_per_interval: pulumi.Input[Optional[_builtins.int]] = None,
+                 timeout_ms: pulumi.Input[Optional[_builtins.int]] = None,
                  user_agent_operator_suffix: pulumi.Input[Optional[_builtins.str]] = None,
                  __props__=None):
         opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
@@ -270,6 +289,7 @@ class Provider(pulumi.ProviderResource):
             __props__.__dict__["interval_ms"] = pulumi.Output.from_input(interval_ms).apply(pulumi.runtime.to_json) if interval_ms is not None else None
             __props__.__dict__["max_concurrency"] = pulumi.Output.from_input(max_concurrency).apply(pulumi.runtime.to_json) if max_concurrency is not None else None
             __props__.__dict__["requests_per_interval"] = pulumi.Output.from_input(requests_per_interval).apply(pulumi.runtime.to_json) if requests_per_interval is not None else None
+            __props__.__dict__["timeout_ms"] = pulumi.Output.from_input(timeout_ms).apply(pulumi.runtime.to_json) if timeout_ms is not None else None
             __props__.__dict__["user_agent_operator_suffix"] = user_agent_operator_suffix
         super(Provider, __self__).__init__(
             'cloudflare-turn-lookup',

@@ -56,6 +56,11 @@ func GetRequestsPerInterval(ctx *pulumi.Context) int {
 	return config.GetInt(ctx, "cloudflare-turn-lookup:requestsPerInterval")
 }
 
+// Each lookup's total deadline in milliseconds, retries and waits included. Default 60000.
+func GetTimeoutMs(ctx *pulumi.Context) int {
+	return config.GetInt(ctx, "cloudflare-turn-lookup:timeoutMs")
+}
+
 // Text appended to the User-Agent of every request. Falls back to `CLOUDFLARE_USER_AGENT_OPERATOR_SUFFIX`.
 func GetUserAgentOperatorSuffix(ctx *pulumi.Context) string {
 	return config.Get(ctx, "cloudflare-turn-lookup:userAgentOperatorSuffix")

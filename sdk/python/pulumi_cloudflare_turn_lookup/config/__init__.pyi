@@ -59,6 +59,11 @@ requestsPerInterval: Optional[int]
 Requests the rate budget refills per `intervalMs`, shared by every lookup with the same credential and base URL in the process. Default 1200.
 """
 
+timeoutMs: Optional[int]
+"""
+Each lookup's total deadline in milliseconds, retries and waits included. Default 60000.
+"""
+
 userAgentOperatorSuffix: Optional[str]
 """
 Text appended to the User-Agent of every request. Falls back to `CLOUDFLARE_USER_AGENT_OPERATOR_SUFFIX`.

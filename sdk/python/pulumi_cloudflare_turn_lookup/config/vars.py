@@ -84,6 +84,13 @@ class _ExportableConfig(types.ModuleType):
         return __config__.get_int('requestsPerInterval')
 
     @_builtins.property
+    def timeout_ms(self) -> Optional[int]:
+        """
+        Each lookup's total deadline in milliseconds, retries and waits included. Default 60000.
+        """
+        return __config__.get_int('timeoutMs')
+
+    @_builtins.property
     def user_agent_operator_suffix(self) -> Optional[str]:
         """
         Text appended to the User-Agent of every request. Falls back to `CLOUDFLARE_USER_AGENT_OPERATOR_SUFFIX`.
