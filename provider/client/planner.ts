@@ -6,9 +6,10 @@
  * together are read with one list request.
  */
 import type { Dispatcher } from "undici";
-import { CloudflareAuthError, TurnKeyNotFoundError } from "../core/errors";
+import { type CloudflareApiError, CloudflareAuthError, TurnKeyNotFoundError } from "../core/errors";
+import { type RequestIdentity, accountFailureFor } from "./response";
 import { type Caller, Flight } from "./flight";
-import { type Route, type Transport, accountPath } from "./transport";
+import { type Route, type Transport, accountPath, identity } from "./transport";
 import type { TurnKey } from "../core/types";
 
 /** Distinct keys of one account, asked for together, from which one list request replaces a GET each. */
@@ -32,7 +33,7 @@ interface Batch {
  * A key's 404 is not: the run may create the key before a later lookup
  * (`dependsOn`).
  */
-function isPermanent(err: unknown): boolean {
+function isPermanent(err: unknown): err is CloudflareApiError {
   return CloudflareAuthError.isInstance(err) || (TurnKeyNotFoundError.isInstance(err) && err.keyId === undefined);
 }
 
@@ -41,7 +42,7 @@ export class LookupPlanner {
   private readonly inFlight = new Map<string, Flight<unknown>>();
   private readonly keys = new Map<string, TurnKey>();
   private readonly lists = new Map<string, readonly TurnKey[]>();
-  private readonly failures = new Map<string, unknown>();
+  private readonly failures = new Map<string, CloudflareApiError>();
   private readonly batches = new Map<string, Batch>();
   private readonly dispatcherIds = new WeakMap<Dispatcher, number>();
   private dispatchersSeen = 0;
@@ -91,6 +92,7 @@ export class LookupPlanner {
     return this.shared<readonly TurnKey[]>(
       caller,
       call,
+      identity(call),
       shareKey,
       (flight) => this.transport.listKeys(flight, call),
       (keys) => this.lists.set(shareKey, keys),
@@ -103,6 +105,7 @@ export class LookupPlanner {
     return this.shared(
       caller,
       call,
+      identity(call, keyId),
       shareKey,
       (flight) => this.transport.getKey(flight, call, keyId),
       (key) => this.keys.set(shareKey, key),
@@ -115,11 +118,18 @@ export class LookupPlanner {
    * on, a result is kept with `keep`, and a permanent failure is kept too,
    * so the run does not send the same refused request again.
    */
-  private shared<T>(caller: Caller, call: PlannedCall, shareKey: string, work: (flight: Flight<T>) => Promise<T>, keep: (value: T) => void): Promise<T> {
-    // Permanent failures are the account's (and credential's), whichever request met them.
+  private shared<T>(
+    caller: Caller,
+    call: PlannedCall,
+    who: RequestIdentity,
+    shareKey: string,
+    work: (flight: Flight<T>) => Promise<T>,
+    keep: (value: T) => void,
+  ): Promise<T> {
+    // Permanent failures are the account's (and credential's), whichever request met them; each request's message names it.
     if (this.failures.size > 0) {
-      const accountKey = this.shareKey(call);
-      if (this.failures.has(accountKey)) return Promise.reject(this.failures.get(accountKey));
+      const kept = this.failures.get(this.shareKey(call));
+      if (kept !== undefined) return Promise.reject(accountFailureFor(kept, who));
     }
     // A caller that gave up while its plan went on (a batch's list, then a GET) starts nothing.
     if (caller.gone) return Promise.reject(new Error("the call has already settled"));
@@ -183,7 +193,7 @@ export class LookupPlanner {
       const found = (await this.list(caller, call)).find((k) => k.keyId === keyId);
       if (found) return found;
     } catch (err) {
-      if (isPermanent(err)) throw err;
+      if (isPermanent(err)) throw accountFailureFor(err, identity(call, keyId));
     }
     return this.fetchKey(caller, call, keyId);
   }

@@ -132,6 +132,27 @@ async function diagnose<T>(json: unknown, failure: Failure, reader: ResultReader
   return read.ok ? { ok: true, value: read.value } : failure.malformed(read.problem);
 }
 
+/**
+ * A failure that every request of the account meets (a refused credential,
+ * a missing account), met first by another request of the account: written
+ * for the request `who`, so that a key's lookup names its key.
+ */
+export function accountFailureFor(err: CloudflareApiError, who: RequestIdentity): CloudflareApiError {
+  const details = {
+    accountId: who.accountId,
+    keyId: who.keyId,
+    keyName: who.keyName,
+    status: err.status,
+    errors: err.errors,
+    rayId: err.rayId,
+    attempts: err.attempts,
+  };
+  if (CloudflareAuthError.isInstance(err)) return errorForStatus(err.status ?? 403, details, undefined, who);
+  return new TurnKeyNotFoundError({ ...details, summary: "Account not found", hint: ACCOUNT_NOT_FOUND_HINT });
+}
+
+const ACCOUNT_NOT_FOUND_HINT = "Check accountId: it must be the id of an account the credential can read";
+
 function errorForStatus(status: number, details: Omit<CloudflareApiErrorDetails, "summary">, json: unknown, who: RequestIdentity): CloudflareApiError {
   const codes = new Set(details.errors?.map((e) => e.code));
   if (status === 404 && [...codes].some((c) => NO_ROUTE_CODES.has(c))) {
@@ -145,10 +166,7 @@ function errorForStatus(status: number, details: Omit<CloudflareApiErrorDetails,
     return new TurnKeyNotFoundError({
       ...details,
       summary: who.keyId === undefined ? "Account not found" : "TURN key not found",
-      hint:
-        who.keyId === undefined
-          ? "Check accountId: it must be the id of an account the credential can read"
-          : "Check keyId and accountId: the key may have been deleted, or belong to another account",
+      hint: who.keyId === undefined ? ACCOUNT_NOT_FOUND_HINT : "Check keyId and accountId: the key may have been deleted, or belong to another account",
     });
   }
   if (status === 401 || status === 403) {

@@ -7,7 +7,7 @@
 import { createTurnKeyClient } from "../client";
 import { TurnKeyInputError } from "../core/errors";
 import { type ConfigKeyHints, accountIdFromEnv, clearTextWarning, configKeyHints, isCredentialKey, nearMissSentence, withConfigHints } from "../core/settings";
-import { validateId, validateName } from "../core/ids";
+import { ID_PATTERN, validateId, validateName } from "../core/ids";
 import { type LookupOptions, type TurnKey, type TurnKeyClient, listedTurnKeys } from "../core/types";
 import { PACKAGE, PLUGIN_CONFIG_KEYS, PLUGIN_NAMES, type PluginConfig, SECRET_OPTIONS, pluginKey, readPluginConfig } from "./config";
 import { UNKNOWN, isUnknown } from "./markers";
@@ -213,11 +213,13 @@ export class PluginProvider {
     id: string,
     state: Readonly<Record<string, unknown>> = {},
   ): Promise<{ id: string; outputs: KeyOutputs; inputs: { accountId: string; keyId: string } }> {
-    const [first, second] = id.includes(ID_SEPARATOR) ? id.split(ID_SEPARATOR, 2) : [undefined, id];
-    if (second === undefined || (id.includes(ID_SEPARATOR) && id.split(ID_SEPARATOR).length !== 2)) {
+    const parts = id.split(ID_SEPARATOR);
+    // A bare key id names its account through the provider or the environment; without one, the id's form is what to fix.
+    const account = parts.length === 2 ? parts[0] : (this.account(undefined) ?? accountIdFromEnv(process.env));
+    if (parts.length > 2 || account === undefined || (parts.length === 1 && !ID_PATTERN.test(id))) {
       throw new TurnKeyInputError("id", `A TurnKeyLookup's id is <accountId>/<keyId>; got ${JSON.stringify(id)}.`);
     }
-    const ref = { accountId: first === undefined ? this.account(undefined) : validateId("accountId", first, PLUGIN_NAMES), keyId: validateId("keyId", second) };
+    const ref = { accountId: validateId("accountId", account, PLUGIN_NAMES), keyId: validateId("keyId", parts.at(-1)) };
     const key = await this.lookup((client, options) => client.getTurnKey(ref, options));
     const outputs = keyOutputs(key);
     const changed = Object.keys(outputs).filter((p) => p in state && state[p] !== outputs[p as keyof KeyOutputs]);

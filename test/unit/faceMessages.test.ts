@@ -85,3 +85,24 @@ describe.each(FACES)("$face", ({ names, credential, account, timeout, token }) =
     expect((refused as Error).message).not.toContain("wrong-token");
   });
 });
+
+describe("a by-id lookup answered by its account's list", () => {
+  it("names its key when the list fails for the account, and so does a later lookup that the kept failure answers", async () => {
+    emulator.reset();
+    const client = createTurnKeyClient({ env: {}, baseUrl: emulator.url, apiToken: "wrong-token-0b8d2f4a6c1e3a5b7d9f", cache: true });
+    const keys = ["0".repeat(32), "1".repeat(32), "2".repeat(32), "3".repeat(32)];
+    // Four keys of one account asked for together are read with one list request.
+    const errors = (await Promise.all(keys.map((keyId) => client.getTurnKey({ accountId: ACCOUNT_ID, keyId }).catch((e: unknown) => e)))) as Error[];
+    expect(emulator.requests.map((r) => r.path)).toEqual([`/client/v4/accounts/${ACCOUNT_ID}/calls/turn_keys`]);
+    errors.forEach((err, i) => {
+      expect(err).toBeInstanceOf(CloudflareAuthError);
+      expect(err.message).toMatch(
+        new RegExp(`^Cloudflare refused the credential for the TURN key lookup \\(account ${ACCOUNT_ID}, key ${keys[i]}\\)\\. HTTP 401`),
+      );
+    });
+    const later = (await client.getTurnKey({ accountId: ACCOUNT_ID, keyId: KEY_ID }).catch((e: unknown) => e)) as CloudflareAuthError;
+    expect(later.keyId).toBe(KEY_ID);
+    expect(later.message).toContain(`Cloudflare refused the credential for the TURN key lookup (account ${ACCOUNT_ID}, key ${KEY_ID})`);
+    expect(emulator.requests).toHaveLength(1);
+  });
+});

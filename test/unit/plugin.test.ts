@@ -213,6 +213,9 @@ describe("the plugin process", () => {
     expect(read.getProperties()!.toJavaScript()).toMatchObject({ name: "production-realtime-app" });
     const badId = await plugin.call<rpc.ReadResponse>((c, cb) => c.read(new rpc.ReadRequest().setId("a/b/c"), cb)).catch((e: grpc.ServiceError) => e);
     expect((badId as grpc.ServiceError).details).toBe('A TurnKeyLookup\'s id is <accountId>/<keyId>; got "a/b/c".');
+    // This provider has no account: a bare id is a mistake of form, not a missing account.
+    const bare = await plugin.call<rpc.ReadResponse>((c, cb) => c.read(new rpc.ReadRequest().setId(KEY_ID), cb)).catch((e: grpc.ServiceError) => e);
+    expect((bare as grpc.ServiceError).details).toBe(`A TurnKeyLookup's id is <accountId>/<keyId>; got "${KEY_ID}".`);
     const before = emulator.requests.length;
     await plugin.call((c, cb) => c.delete(new rpc.DeleteRequest().setId(`${ACCOUNT_ID}/${KEY_ID}`), cb));
     expect(emulator.requests.length).toBe(before);

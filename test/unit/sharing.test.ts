@@ -211,9 +211,11 @@ describe("a lookup batched into a list keeps its total deadline", () => {
     const byName = await refused.findTurnKeyByName({ accountId: ACCOUNT_ID, name: "shared-key" }).catch((e: unknown) => e);
     await refused.close();
     expect(CloudflareAuthError.isInstance(listError)).toBe(true);
-    // The one failure, read once: the same error, not a second request's.
-    expect(byId).toBe(listError);
-    expect(byName).toBe(listError);
+    // The one failure, read once and not asked again; each lookup's message names what it looked up.
+    expect(byId).toBeInstanceOf(CloudflareAuthError);
+    expect(byId).toMatchObject({ keyId: KEY_ID, status: 401, rayId: (listError as CloudflareAuthError).rayId });
+    expect((byId as Error).message).toContain(`Cloudflare refused the credential for the TURN key lookup (account ${ACCOUNT_ID}, key ${KEY_ID})`);
+    expect((byName as Error).message).toBe((listError as Error).message);
     expect(emulator.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([`GET /client/v4${LIST_PATH} 401`]);
   });
 
@@ -224,7 +226,9 @@ describe("a lookup batched into a list keeps its total deadline", () => {
     emulator.addFaults([{ path: `/accounts/${missing}/calls/turn_keys`, method: "GET", steps: [{ status: 404, body: notFound }] }]);
     const listError = await cached.listTurnKeys({ accountId: missing }).catch((e: unknown) => e);
     expect(TurnKeyNotFoundError.isInstance(listError)).toBe(true);
-    expect(await cached.getTurnKey({ accountId: missing, keyId: KEY_ID }).catch((e: unknown) => e)).toBe(listError);
+    const byId = (await cached.getTurnKey({ accountId: missing, keyId: KEY_ID }).catch((e: unknown) => e)) as TurnKeyNotFoundError;
+    expect(byId).toBeInstanceOf(TurnKeyNotFoundError);
+    expect(byId.message).toMatch(new RegExp(`^Account not found \\(account ${missing}, key ${KEY_ID}\\)\\. HTTP 404; Cloudflare error 10006`));
     // A key's 404 is not kept: the run may create the key before a later lookup.
     const absent = "e".repeat(32);
     await expect(cached.getTurnKey({ accountId: ACCOUNT_ID, keyId: absent })).rejects.toBeInstanceOf(TurnKeyNotFoundError);
