@@ -2,7 +2,7 @@
 // @ts-check
 // Builds the provider plugin into dist/plugin/: the folder the engine runs
 // (`pulumi-resource-cloudflare-turn-lookup`, a shell script that starts
-// node on plugin.js), bundles of the plugin and everything it loads (gRPC,
+// node on plugin.js, and its .cmd twin for Windows), bundles of the plugin and everything it loads (gRPC,
 // the generated stubs, the client, undici, zod), and schema.json.
 // One file loads faster than a tree of modules, and the folder needs
 // nothing but Node.js: it is also the plugin archive's content.
@@ -30,5 +30,8 @@ for (const [entry, out] of [
 ]) {
   await build({ ...common, entryPoints: [path.join(SOURCE, entry)], outfile: path.join(OUT, out) });
 }
-for (const file of ["schema.json", "pulumi-resource-cloudflare-turn-lookup"]) fs.copyFileSync(path.join(SOURCE, file), path.join(OUT, file));
+// The launchers: a shell script, and a .cmd for Windows, where the engine runs pulumi-resource-<name>.exe or .cmd.
+for (const file of ["schema.json", "pulumi-resource-cloudflare-turn-lookup", "pulumi-resource-cloudflare-turn-lookup.cmd"]) {
+  fs.copyFileSync(path.join(SOURCE, file), path.join(OUT, file));
+}
 fs.chmodSync(path.join(OUT, "pulumi-resource-cloudflare-turn-lookup"), 0o755);

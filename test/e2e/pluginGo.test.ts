@@ -3,6 +3,7 @@
 // with the Go language host built from its Go module. One lane runs it
 // (lanes.json): the first build of a Go program compiles the Pulumi SDK.
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../emulator";
@@ -17,7 +18,9 @@ import {
   refreshAfterRename,
   initPluginStack,
   installedPlugin,
+  PLATFORM,
   pluginsSection,
+  serveArchives,
   withToken,
   workspaceOf,
 } from "./pluginHarness";
@@ -114,6 +117,30 @@ describe.skipIf(!cliPath)("the plugin from a Go program with the generated SDK",
         expect(out).not.toMatch(/goroutine \d+/);
         expect(out).not.toContain(wrong);
       });
+    },
+    E2E_TIMEOUT,
+  );
+
+  it(
+    // The Go host built here does not read the SDK module's pulumi-plugin.json (it reports the replaced module as "not a pulumi provider");
+    // the SDK's default resource and invoke options carry the download URL, and the engine gets the plugin when the program first uses it.
+    "with no plugins section and an empty PULUMI_HOME, the engine gets the plugin from the download URL the SDK names",
+    async () => {
+      const archives = await serveArchives();
+      const home = fs.mkdtempSync(path.join(os.tmpdir(), "turn-lookup-go-home-"));
+      fs.writeFileSync(path.join(ws.dir, "Pulumi.yaml"), "name: go-lookups\nruntime: go\n");
+      try {
+        // A fresh PULUMI_HOME holds no selected stack: name it.
+        const r = await ws.run(["preview", "--stack", "dev"], { env: { ...archives.env, PULUMI_HOME: home } });
+        expect(r.code).toBe(0);
+        expect(r.stdout).toContain('resourceName: "production-realtime-app"');
+        expect(archives.requests).toEqual([`/pulumi-resource-cloudflare-turn-lookup-v0.1.0-${PLATFORM}.tar.gz`]);
+        expect(fs.readdirSync(path.join(home, "plugins"))).toContain("resource-cloudflare-turn-lookup-v0.1.0");
+      } finally {
+        fs.writeFileSync(path.join(ws.dir, "Pulumi.yaml"), `name: go-lookups\nruntime: go\n${pluginsSection(install.pluginDir)}`);
+        fs.rmSync(home, { recursive: true, force: true });
+        await archives.close();
+      }
     },
     E2E_TIMEOUT,
   );

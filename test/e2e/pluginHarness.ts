@@ -3,6 +3,8 @@
 // a user installs it, and projects written from files.
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { RunningEmulator } from "../../emulator";
@@ -27,20 +29,78 @@ export function cliWithHosts(languages: readonly Language[]): string | undefined
   }).trim();
 }
 
-/** The Python virtual environment (pulumi from PyPI) with the generated SDK installed from this checkout, as `pip install ./sdk/python` does. */
+/**
+ * The Python virtual environment (pulumi from PyPI) with the generated SDK
+ * installed as a Python team installs a published one: built as a wheel by
+ * PyPI's `build` (from a copy of sdk/python, so the checkout gets no build
+ * output), then `pip install <wheel>`.
+ */
 export function pythonWithSdk(): string {
   const venv = execFileSync(process.execPath, [path.join(REPO, "scripts/pulumi.mjs"), "--python-venv"], {
     encoding: "utf8",
     stdio: ["ignore", "pipe", "inherit"],
   }).trim();
-  execFileSync(
-    path.join(venv, "bin", "pip"),
-    ["install", "--quiet", "--disable-pip-version-check", "--no-deps", "--force-reinstall", path.join(REPO, "sdk", "python")],
-    {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "turn-lookup-python-sdk-"));
+  try {
+    fs.cpSync(path.join(REPO, "sdk", "python"), path.join(work, "src"), { recursive: true });
+    // No isolation: the venv's pinned setuptools builds it, with nothing fetched per build.
+    execFileSync(path.join(venv, "bin", "python"), ["-m", "build", "--wheel", "--no-isolation", "--outdir", path.join(work, "dist"), path.join(work, "src")], {
       stdio: ["ignore", "ignore", "inherit"],
-    },
-  );
+    });
+    const [wheel] = fs.readdirSync(path.join(work, "dist")).filter((f) => f.endsWith(".whl"));
+    if (wheel === undefined) throw new Error("python -m build wrote no wheel");
+    execFileSync(
+      path.join(venv, "bin", "pip"),
+      ["install", "--quiet", "--disable-pip-version-check", "--no-deps", "--force-reinstall", path.join(work, "dist", wheel)],
+      { stdio: ["ignore", "ignore", "inherit"] },
+    );
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
   return venv;
+}
+
+/** This machine's platform as the engine names it in a plugin archive's name: `linux-amd64`, … */
+export const PLATFORM = `${process.platform === "win32" ? "windows" : process.platform}-${process.arch === "x64" ? "amd64" : process.arch}`;
+
+/** The download URL the schema and the SDKs name. */
+export const DOWNLOAD_URL = "github://api.github.com/pulumi-cloudflare-turn-lookup/pulumi-cloudflare-turn-lookup";
+
+/** A local HTTP server holding the plugin archives of `npm run plugin:archive`, as a release would. */
+export interface ArchiveServer {
+  /** The environment that points the engine's download of {@link DOWNLOAD_URL} at this server, with automatic plugin acquisition on. */
+  readonly env: NodeJS.ProcessEnv;
+  /** The paths asked for, in order. */
+  readonly requests: string[];
+  close(): Promise<void>;
+}
+
+/** Writes the plugin's archives with scripts/plugin-archive.mjs and serves them on a loopback port. */
+export async function serveArchives(): Promise<ArchiveServer> {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), "turn-lookup-archives-"));
+  execFileSync(process.execPath, [path.join(REPO, "scripts/plugin-archive.mjs"), folder], { stdio: ["ignore", "ignore", "inherit"] });
+  const requests: string[] = [];
+  const server = http.createServer((req, res) => {
+    const name = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname.slice(1));
+    requests.push(`/${name}`);
+    const file = path.join(folder, path.basename(name));
+    if (!fs.existsSync(file)) return void res.writeHead(404).end();
+    res.writeHead(200, { "content-type": "application/gzip", "content-length": fs.statSync(file).size });
+    fs.createReadStream(file).pipe(res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    env: {
+      PULUMI_PLUGIN_DOWNLOAD_URL_OVERRIDES: `^${DOWNLOAD_URL.replace(/[.]/g, "\\.")}=http://127.0.0.1:${port}`,
+      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "false",
+    },
+    requests,
+    close: async () => {
+      await new Promise((resolve) => server.close(resolve));
+      fs.rmSync(folder, { recursive: true, force: true });
+    },
+  };
 }
 
 /**

@@ -10,8 +10,10 @@ import { ACCOUNT_ID, CANARY_TOKEN, KEY_ID } from "../support/ids";
 import { REPO } from "../support/packed";
 import type { Workspace } from "./harness";
 import {
+  PLATFORM,
   SEEDED,
   STACK_LINE,
+  serveArchives,
   cliWithHosts,
   RENAMED,
   refreshAfterRename,
@@ -124,6 +126,35 @@ describe.skipIf(!cliPath)("the plugin from a Python program with the generated S
         expect(out).not.toMatch(STACK_LINE);
       } finally {
         fs.writeFileSync(path.join(ws.dir, "__main__.py"), PROGRAM);
+      }
+    },
+    E2E_TIMEOUT,
+  );
+
+  it(
+    "with the SDK's wheel installed and nothing else, the engine gets the plugin from the SDK's download URL into an empty PULUMI_HOME",
+    async () => {
+      const archives = await serveArchives();
+      // No plugins section, no plugin installed: the wheel's pulumi-plugin.json names the server.
+      const program = workspaceOf(
+        "python-download",
+        {
+          "Pulumi.yaml": "name: python-download\nruntime: python\n",
+          "__main__.py": `import pulumi\nimport pulumi_cloudflare_turn_lookup as turn\n\npulumi.export("name", turn.lookup_turn_key(account_id="${ACCOUNT_ID}", key_id="${KEY_ID}").name)\n`,
+        },
+        `${path.join(venv, "bin")}${path.delimiter}${cliPath}`,
+      );
+      try {
+        await initPluginStack(program, emulator);
+        expect(fs.existsSync(path.join(program.dir, ".pulumi-home", "plugins"))).toBe(false);
+        const r = await program.run(["preview"], { env: archives.env });
+        expect(r.code).toBe(0);
+        expect(r.stdout + r.stderr).toMatch(/(Downloading|Installing) plugin cloudflare-turn-lookup-0\.1\.0: done/);
+        expect(r.stdout).toContain('name: "production-realtime-app"');
+        expect(archives.requests).toEqual([`/pulumi-resource-cloudflare-turn-lookup-v0.1.0-${PLATFORM}.tar.gz`]);
+      } finally {
+        program.remove();
+        await archives.close();
       }
     },
     E2E_TIMEOUT,

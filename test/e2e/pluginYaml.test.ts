@@ -9,7 +9,20 @@ import { type RunningEmulator, startEmulator } from "../../emulator";
 import { ACCOUNT_ID, CANARY_TOKEN, KEY_ID, OTHER_KEY_ID } from "../support/ids";
 import { REPO } from "../support/packed";
 import { type Workspace, cliEnvironment } from "./harness";
-import { SEEDED, STACK_LINE, cliWithHosts, RENAMED, refreshAfterRename, initPluginStack, installedPlugin, pluginsSection, workspaceOf } from "./pluginHarness";
+import {
+  DOWNLOAD_URL,
+  PLATFORM,
+  SEEDED,
+  STACK_LINE,
+  cliWithHosts,
+  RENAMED,
+  refreshAfterRename,
+  initPluginStack,
+  installedPlugin,
+  pluginsSection,
+  serveArchives,
+  workspaceOf,
+} from "./pluginHarness";
 
 const cliPath = cliWithHosts(["yaml"]);
 const E2E_TIMEOUT = 240_000;
@@ -260,19 +273,36 @@ outputs:
   );
 
   it(
-    "the plugin archive installs with pulumi plugin install, and a program without a plugins section finds it there",
+    "a program that names the download URL in its options gets the plugin for this platform from it, into an empty PULUMI_HOME",
     async () => {
-      const ws = workspaceOf("yaml-installed", { "Pulumi.yaml": lookupsProgram(install.pluginDir).replace(/^plugins:\n(?: .*\n)+/m, "") }, cliPath!);
+      const archives = await serveArchives();
+      // No plugins section: the resource's options name the plugin's version and where to get it.
+      const program = `name: yaml-download
+runtime: yaml
+resources:
+  key:
+    type: cloudflare-turn-lookup:index:TurnKeyLookup
+    properties:
+      accountId: ${ACCOUNT_ID}
+      keyId: ${KEY_ID}
+    options:
+      version: 0.1.0
+      pluginDownloadURL: ${DOWNLOAD_URL}
+outputs:
+  name: \${key.name}
+`;
+      const ws = workspaceOf("yaml-download", { "Pulumi.yaml": program }, cliPath!);
       try {
-        expect(fs.readFileSync(path.join(ws.dir, "Pulumi.yaml"), "utf8")).not.toContain("plugins:");
-        const archive = execFileSync(process.execPath, [path.join(REPO, "scripts/plugin-archive.mjs"), ws.dir], { encoding: "utf8" }).trim();
-        expect(path.basename(archive)).toBe("pulumi-resource-cloudflare-turn-lookup-v0.1.0.tar.gz");
-        await ws.ok(["plugin", "install", "resource", "cloudflare-turn-lookup", "0.1.0", "--file", archive]);
-        expect(await ws.ok(["plugin", "ls"])).toMatch(/cloudflare-turn-lookup\s+resource\s+0\.1\.0/);
         await initPluginStack(ws, emulator);
-        expect(await ws.ok(["preview"])).toContain('byIdName       : "production-realtime-app"');
+        const r = await ws.run(["preview"], { env: archives.env });
+        expect(r.code).toBe(0);
+        expect(r.stdout + r.stderr).toContain("Installing plugin cloudflare-turn-lookup-0.1.0: done");
+        expect(r.stdout).toContain('name: "production-realtime-app"');
+        expect(archives.requests).toEqual([`/pulumi-resource-cloudflare-turn-lookup-v0.1.0-${PLATFORM}.tar.gz`]);
+        expect(await ws.ok(["plugin", "ls"])).toMatch(/cloudflare-turn-lookup\s+resource\s+0\.1\.0/);
       } finally {
         ws.remove();
+        await archives.close();
       }
     },
     E2E_TIMEOUT,

@@ -34,6 +34,7 @@ describe("the packed tarball", () => {
       "package/dist/plugin/lookups.js.LEGAL.txt",
       "package/dist/plugin/plugin.js",
       "package/dist/plugin/pulumi-resource-cloudflare-turn-lookup",
+      "package/dist/plugin/pulumi-resource-cloudflare-turn-lookup.cmd",
       "package/dist/plugin/schema.json",
       "package/dist/plugin/server.js",
       "package/dist/plugin/server.js.LEGAL.txt",

@@ -1,5 +1,6 @@
-// The README's settings tables say what the settings table in the code says:
-// every row, its stack-config key, environment variable, option and default.
+// The README's and the registry docs' settings tables say what the settings
+// table in the code says: every row, its config key on each face,
+// environment variable, option and default.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -7,10 +8,13 @@ import { SETTINGS } from "../../provider/core/settings";
 import { REPO } from "../support/packed";
 
 const README = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
+const INSTALLATION = fs.readFileSync(path.join(REPO, "docs/installation-configuration.md"), "utf8");
 
-/** The rows of the first table after `heading`, as cells. */
-function tableAfter(heading: string): string[][] {
-  const section = README.slice(README.indexOf(heading));
+/** The rows of the first table after `heading` in `doc`, as cells. */
+function tableAfter(heading: string, doc = README): string[][] {
+  const at = doc.indexOf(heading);
+  if (at < 0) throw new Error(`no heading ${JSON.stringify(heading)}`);
+  const section = doc.slice(at);
   const lines = section.split("\n");
   const start = lines.findIndex((l) => l.startsWith("|"));
   const rows: string[][] = [];
@@ -63,6 +67,32 @@ describe("the README's settings tables match SETTINGS", () => {
       const doc = clientOptions.find((r) => r.option === row.option);
       expect(doc, `README row for ${row.option}`).toBeDefined();
       expect(doc!.def).toBe(documented(row.default));
+    }
+  });
+});
+
+describe("docs/installation-configuration.md's tables match SETTINGS", () => {
+  const rows = (heading: string) => tableAfter(heading, INSTALLATION).map(([key, env, def]) => ({ key: code(key!), env: code(env!), def: code(def!) }));
+
+  it("the plugin's table has every setting of the plugin, with its key, variable and default", () => {
+    const plugin = SETTINGS.filter((row) => row.plugin);
+    expect(rows("### Python, Go and YAML (the plugin)")).toEqual(
+      plugin.map((row) => ({ key: `cloudflare-turn-lookup:${row.option}`, env: row.env, def: documented(row.default) })),
+    );
+  });
+
+  it("the TypeScript forms' table has every stack-config key, with its variable and default", () => {
+    const program = SETTINGS.filter((row) => row.configKey !== undefined);
+    expect(rows("### TypeScript and JavaScript")).toEqual(program.map((row) => ({ key: row.configKey, env: row.env, def: documented(row.default) })));
+  });
+
+  it("both pages carry the front matter the Pulumi Registry reads", () => {
+    for (const file of ["docs/_index.md", "docs/installation-configuration.md"]) {
+      const text = fs.readFileSync(path.join(REPO, file), "utf8");
+      const front = /^---\n([\s\S]*?)\n---\n/.exec(text)?.[1] ?? "";
+      expect(front, file).toMatch(/^title: \S.*$/m);
+      expect(front, file).toMatch(/^meta_desc: \S.*$/m);
+      expect(front, file).toMatch(/^layout: package$/m);
     }
   });
 });
