@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { TurnKeyInputError } from "../core/errors";
-import { type ConnectionSettings, DEFAULT_BASE_URL, type SettingNames, credentialAdvice, nonEmpty, settingLabel } from "../core/settings";
+import { CLIENT_NAMES, type ConnectionSettings, DEFAULT_BASE_URL, type SettingNames, credentialAdvice, nonEmpty, settingLabel } from "../core/settings";
 import { type ProxyRoute, proxyFor } from "./proxy";
 import { userAgent } from "./userAgent";
 
@@ -54,23 +54,24 @@ const LOOPBACK_HOSTS = new Set(["localhost", "[::1]"]);
  * loopback (the local emulator), so a credential never crosses a network in
  * clear; it may not carry user info, a query or a fragment.
  */
-export function parseBaseUrl(raw: string | undefined): URL {
+export function parseBaseUrl(raw: string | undefined, names: SettingNames = CLIENT_NAMES): URL {
   const text = raw ?? DEFAULT_BASE_URL;
+  const label = settingLabel("baseUrl", names)!;
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw new TurnKeyInputError("baseUrl", `baseUrl ${JSON.stringify(text)} is not an absolute URL.`);
+    throw new TurnKeyInputError("baseUrl", `The base URL (${label}) ${JSON.stringify(text)} is not an absolute URL.`);
   }
   const loopback = LOOPBACK_HOSTS.has(url.hostname) || /^127\.\d+\.\d+\.\d+$/.test(url.hostname);
   if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) {
     throw new TurnKeyInputError(
       "baseUrl",
-      `baseUrl must use https:// (plain http:// is allowed only for a loopback host such as 127.0.0.1); got ${url.protocol}//${url.host}.`,
+      `The base URL (${label}) must use https:// (plain http:// is allowed only for a loopback host such as 127.0.0.1); got ${url.protocol}//${url.host}.`,
     );
   }
   if (url.username || url.password || url.search || url.hash) {
-    throw new TurnKeyInputError("baseUrl", "baseUrl must not contain user info, a query or a fragment.");
+    throw new TurnKeyInputError("baseUrl", `The base URL (${label}) must not contain user info, a query or a fragment.`);
   }
   url.pathname = url.pathname.replace(/\/+$/, "");
   return url;
@@ -93,7 +94,7 @@ function checkHeaderValue(field: string, value: string): string {
  */
 export function checkConnection(sources: readonly ConnectionSettings[], env: NodeJS.ProcessEnv, requireCredential: boolean, names: SettingNames): void {
   if (requireCredential || sources.some((s) => nonEmpty(s.apiToken) || nonEmpty(s.apiKey))) resolveCredential(sources, names);
-  proxyFor(parseBaseUrl(firstSet(...sources.map((s) => s.baseUrl))), env);
+  proxyFor(parseBaseUrl(firstSet(...sources.map((s) => s.baseUrl)), names), env);
 }
 
 /** Where and how requests go. */
@@ -117,7 +118,7 @@ export interface Connection {
 /** Resolves credential, base URL and headers from `sources`, first source first, and the proxy from `env`; messages use `names`. */
 export function resolveConnection(sources: readonly ConnectionSettings[], env: NodeJS.ProcessEnv, names: SettingNames): Connection {
   const credential = resolveCredential(sources, names);
-  const base = parseBaseUrl(firstSet(...sources.map((s) => s.baseUrl)));
+  const base = parseBaseUrl(firstSet(...sources.map((s) => s.baseUrl)), names);
   const proxy = proxyFor(base, env);
   return {
     origin: base.origin,

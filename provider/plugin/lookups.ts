@@ -6,7 +6,16 @@
  */
 import { createTurnKeyClient } from "../client";
 import { TurnKeyInputError } from "../core/errors";
-import { type ConfigKeyHints, accountIdFromEnv, clearTextWarning, configKeyHints, isCredentialKey, nearMissSentence, withConfigHints } from "../core/settings";
+import {
+  type ConfigKeyHints,
+  accountIdFromEnv,
+  clearTextWarning,
+  configKeyHints,
+  connectionFromEnv,
+  isCredentialKey,
+  nearMissSentence,
+  withConfigHints,
+} from "../core/settings";
 import { ID_PATTERN, validateId, validateName } from "../core/ids";
 import { type LookupOptions, type TurnKey, type TurnKeyClient, listedTurnKeys } from "../core/types";
 import { PACKAGE, PLUGIN_CONFIG_KEYS, PLUGIN_NAMES, type PluginConfig, SECRET_OPTIONS, pluginKey, readPluginConfig } from "./config";
@@ -32,8 +41,8 @@ type KeyOutputs = Pick<TurnKey, "accountId" | "keyId" | "name" | "uid" | "create
 /** The separator of a `TurnKeyLookup`'s id: `<accountId>/<keyId>`, the form `pulumi import` takes. */
 const ID_SEPARATOR = "/";
 
-/** The engine's log, as the server gives it: `urn` ties a warning to a resource ("" for none). */
-export type Warn = (message: string, urn: string) => void;
+/** The engine's log of warnings, as the server gives it. */
+export type Warn = (message: string) => void;
 
 /** Provider inputs that are the engine's, not settings (the default provider's are never mistyped). */
 const ENGINE_INPUTS = new Set(["version", "pluginDownloadURL"]);
@@ -57,7 +66,10 @@ export class PluginProvider {
   /** The stack and provider, from `CheckConfig`'s URN; `undefined` until it comes. */
   private urn: string | undefined;
   private hints: ConfigKeyHints = { nearMisses: [], unknown: [] };
-  private warnedAboutConfig = false;
+  /** The warnings given: each once per provider and operation. */
+  private readonly warned = new Set<string>();
+  /** Whether a setting waits on a value the preview does not know yet (an explicit provider's input): nothing can be read then. */
+  private configUnknown = false;
   /** What `read` found changed in a key since the state, per resource, for the refresh's `Diff` that follows it. */
   private readonly drift = new Map<string, { readonly outputs: KeyOutputs; readonly changed: string[] }>();
 
@@ -75,12 +87,11 @@ export class PluginProvider {
       keys.map((k) => pluginKey(k)),
       PLUGIN_NAMES,
     );
-    if (!this.warnedAboutConfig) {
-      const noCredential = !keys.some((k) => k === "apiToken" || k === "apiKey") && !process.env.CLOUDFLARE_API_TOKEN && !process.env.CLOUDFLARE_API_KEY;
-      for (const miss of this.hints.nearMisses) if (!(noCredential && isCredentialKey(miss.meant, PLUGIN_NAMES))) this.warn(nearMissSentence(miss), "");
-      for (const key of this.hints.unknown)
-        this.warn(`${key} is not a setting of ${PACKAGE} and is ignored; its keys are ${PLUGIN_CONFIG_KEYS.join(", ")}.`, "");
-    }
+    // Where a near miss leaves no credential at all, the lookup's error says it: once is enough.
+    const env = connectionFromEnv(process.env);
+    const noCredential = !keys.some((k) => SECRET_OPTIONS.includes(k)) && !(env.apiToken ?? env.apiKey);
+    for (const miss of this.hints.nearMisses) if (!(noCredential && isCredentialKey(miss.meant, PLUGIN_NAMES))) this.warnOnce(nearMissSentence(miss));
+    for (const key of this.hints.unknown) this.warnOnce(`${key} is not a setting of ${PACKAGE} and is ignored; its keys are ${PLUGIN_CONFIG_KEYS.join(", ")}.`);
     return { inputs: { ...news }, failures: [] };
   }
 
@@ -92,7 +103,8 @@ export class PluginProvider {
    * mark is warned about, once.
    */
   async configure(variables: ReadonlyMap<string, string>, secret: readonly string[]): Promise<void> {
-    const config = readPluginConfig(variables);
+    this.configUnknown = [...variables.values()].includes(UNKNOWN);
+    const config = readPluginConfig(this.configUnknown ? new Map() : variables);
     await this.client?.close();
     // One client per provider: its lookups share requests and results; the rate budget is the credential's, process-wide.
     this.client = createTurnKeyClient({ ...config.connection, limits: config.limits, timeoutMs: config.timeoutMs, cache: true, names: PLUGIN_NAMES });
@@ -100,13 +112,16 @@ export class PluginProvider {
     // Only a default provider checked against this run's stack config reads it: an explicit one's inputs come from the
     // program, and one configured from the state (refresh, destroy) holds the config of the last update.
     const stack = this.urn !== undefined && /::default(_\w+)?$/.test(this.urn) ? stackOf(this.urn) : undefined;
-    if (!this.warnedAboutConfig && stack !== undefined) {
+    if (stack !== undefined) {
       const set = config.connection as Readonly<Record<string, string | undefined>>;
-      for (const option of SECRET_OPTIONS.filter((o) => set[o] !== undefined && !secret.includes(o))) {
-        this.warn(clearTextWarning(pluginKey(option), stack), "");
-      }
+      for (const option of SECRET_OPTIONS.filter((o) => set[o] !== undefined && !secret.includes(o))) this.warnOnce(clearTextWarning(pluginKey(option), stack));
     }
-    this.warnedAboutConfig = true;
+  }
+
+  private warnOnce(message: string): void {
+    if (this.warned.has(message)) return;
+    this.warned.add(message);
+    this.warn(message);
   }
 
   /** Stops every lookup in flight, and any the engine still sends: the operation is over. */
@@ -120,6 +135,12 @@ export class PluginProvider {
 
   /** Runs one lookup on the provider's client, stopped by a cancel; a missing credential names the near misses of its key. */
   private async lookup<T>(use: (client: TurnKeyClient, options: LookupOptions) => Promise<T>): Promise<T> {
+    if (this.configUnknown) {
+      throw new TurnKeyInputError(
+        "provider",
+        `This ${PACKAGE} provider's settings are not known until its inputs are; its functions run once they are (in pulumi up).`,
+      );
+    }
     try {
       return await use(this.theClient(), { signal: this.cancelled.signal });
     } catch (err) {
@@ -195,7 +216,7 @@ export class PluginProvider {
 
   /** "Creates" a `TurnKeyLookup`: reads the key. In a preview with inputs not known yet, the outputs stay unknown and nothing is sent. */
   async create(inputs: Readonly<Record<string, unknown>>): Promise<{ id: string; outputs: Partial<KeyOutputs> }> {
-    if (isUnknown(inputs.keyId) || inputs.accountId === UNKNOWN) return { id: "", outputs: {} };
+    if (isUnknown(inputs.keyId) || inputs.accountId === UNKNOWN || this.configUnknown) return { id: "", outputs: {} };
     const ref = { accountId: this.account(inputs.accountId), keyId: validateId("keyId", inputs.keyId) };
     const key = await this.lookup((client, options) => client.getTurnKey(ref, options));
     return { id: resourceId(key), outputs: keyOutputs(key) };

@@ -63,7 +63,7 @@ class EngineLog {
     this.address = address;
   }
 
-  warn(message: string, urn = ""): void {
+  warn(message: string): void {
     if (!this.address) {
       process.stderr.write(`warning: ${message}\n`);
       return;
@@ -72,7 +72,7 @@ class EngineLog {
     const engine = require("@pulumi/pulumi/proto/engine_grpc_pb") as typeof import("@pulumi/pulumi/proto/engine_grpc_pb");
     const pb = require("@pulumi/pulumi/proto/engine_pb") as typeof import("@pulumi/pulumi/proto/engine_pb");
     this.client ??= new engine.EngineClient(this.address, grpc.credentials.createInsecure());
-    this.client.log(new pb.LogRequest().setSeverity(pb.LogSeverity.WARNING).setMessage(message).setUrn(urn), () => undefined);
+    this.client.log(new pb.LogRequest().setSeverity(pb.LogSeverity.WARNING).setMessage(message), () => undefined);
   }
 }
 
@@ -91,7 +91,7 @@ function handlers(engine: EngineLog): grpc.UntypedServiceImplementation {
         // Now: the engine may stop the plugin as soon as the operation's last call is answered.
         loaded.saveCache();
       }
-      provider = new bundle.PluginProvider((message, urn) => engine.warn(message, urn));
+      provider = new bundle.PluginProvider((message) => engine.warn(message));
     }
     return provider;
   };

@@ -11,7 +11,7 @@ import { PLUGIN_NAMES } from "../../provider/plugin/config";
 import { ACCOUNT_ID, CANARY_TOKEN, KEY_ID } from "../support/ids";
 
 /** What each face's messages say, where they differ. */
-const FACES: { face: string; names: SettingNames | undefined; credential: string; account: string; timeout: string; token: string }[] = [
+const FACES: { face: string; names: SettingNames | undefined; credential: string; account: string; timeout: string; token: string; base: string }[] = [
   {
     face: "the TypeScript forms",
     names: PROGRAM_NAMES,
@@ -21,6 +21,7 @@ const FACES: { face: string; names: SettingNames | undefined; credential: string
     // The TypeScript forms set no deadline: no advice to raise one.
     timeout: "Check the network and cloudflare:baseUrl / CLOUDFLARE_BASE_URL.",
     token: "Check that the API token (cloudflare:apiToken / CLOUDFLARE_API_TOKEN) is valid",
+    base: "cloudflare:baseUrl / CLOUDFLARE_BASE_URL",
   },
   {
     face: "the plain client",
@@ -29,6 +30,7 @@ const FACES: { face: string; names: SettingNames | undefined; credential: string
     account: "accountId is missing (pass accountId or set CLOUDFLARE_ACCOUNT_ID);",
     timeout: "Raise timeoutMs, or check the network and baseUrl / CLOUDFLARE_BASE_URL.",
     token: "Check that the API token (apiToken / CLOUDFLARE_API_TOKEN) is valid",
+    base: "baseUrl / CLOUDFLARE_BASE_URL",
   },
   {
     face: "the plugin",
@@ -39,6 +41,7 @@ const FACES: { face: string; names: SettingNames | undefined; credential: string
     account: "accountId is missing (pass accountId, or set cloudflare-turn-lookup:accountId or CLOUDFLARE_ACCOUNT_ID);",
     timeout: "Raise cloudflare-turn-lookup:timeoutMs, or check the network and cloudflare-turn-lookup:baseUrl / CLOUDFLARE_BASE_URL.",
     token: "Check that the API token (cloudflare-turn-lookup:apiToken / CLOUDFLARE_API_TOKEN) is valid",
+    base: "cloudflare-turn-lookup:baseUrl / CLOUDFLARE_BASE_URL",
   },
 ];
 
@@ -48,7 +51,7 @@ beforeAll(async () => {
 });
 afterAll(() => emulator?.close());
 
-describe.each(FACES)("$face", ({ names, credential, account, timeout, token }) => {
+describe.each(FACES)("$face", ({ names, credential, account, timeout, token, base }) => {
   const client = (options: Parameters<typeof createTurnKeyClient>[0]) => createTurnKeyClient({ env: {}, baseUrl: emulator.url, ...options, names });
 
   it("names its own settings for a missing credential and a missing account, before any request", async () => {
@@ -63,6 +66,13 @@ describe.each(FACES)("$face", ({ names, credential, account, timeout, token }) =
       .catch((e: unknown) => e);
     expect(noAccount).toBeInstanceOf(TurnKeyInputError);
     expect((noAccount as Error).message).toContain(account);
+    const plainHttp = await client({ apiToken: CANARY_TOKEN, baseUrl: "http://api.example.test/client/v4" })
+      .getTurnKey({ accountId: ACCOUNT_ID, keyId: KEY_ID })
+      .catch((e: unknown) => e);
+    expect(plainHttp).toBeInstanceOf(TurnKeyInputError);
+    expect((plainHttp as Error).message).toBe(
+      `The base URL (${base}) must use https:// (plain http:// is allowed only for a loopback host such as 127.0.0.1); got http://api.example.test.`,
+    );
     expect(emulator.requests).toEqual([]);
   });
 

@@ -176,6 +176,22 @@ describe("the plugin process", () => {
     );
     expect(created.getId()).toBe("");
     expect(created.getProperties()!.toJavaScript()).toEqual({});
+    // A provider whose own setting is not known yet (an explicit provider's input) reads nothing in the preview either.
+    await plugin.configure({ apiToken: UNKNOWN, baseUrl: emulator.url });
+    try {
+      const withUnknownToken = await plugin.call<rpc.CreateResponse>((c, cb) =>
+        c.create(new rpc.CreateRequest().setProperties(Struct.fromJavaScript({ accountId: ACCOUNT_ID, keyId: KEY_ID })).setPreview(true), cb),
+      );
+      expect(withUnknownToken.getProperties()!.toJavaScript()).toEqual({});
+      const invoked = (await plugin
+        .invoke("cloudflare-turn-lookup:index:lookupTurnKey", { accountId: ACCOUNT_ID, keyId: KEY_ID })
+        .catch((e: grpc.ServiceError) => e)) as grpc.ServiceError;
+      expect(invoked.details).toBe(
+        "This cloudflare-turn-lookup provider's settings are not known until its inputs are; its functions run once they are (in pulumi up).",
+      );
+    } finally {
+      await plugin.configure({ apiToken: CANARY_TOKEN, baseUrl: emulator.url });
+    }
     expect(emulator.requests).toEqual([]);
   });
 
