@@ -84,19 +84,3 @@ export function validateName(value: unknown): string {
   }
   return value;
 }
-
-/** The prefix of a by-name lookup's resource id: it is read under its name, not the key's id (which it does not know yet). */
-const BY_NAME_ID_PREFIX = "name:";
-
-/** The resource id a lookup by `name` is registered under. */
-export function byNameResourceId(name: string): string {
-  return `${BY_NAME_ID_PREFIX}${name}`;
-}
-
-/** The name a by-name lookup's resource id stands for, or `undefined` for a key id. */
-export function nameOfResourceId(id: string): string | undefined {
-  return id.startsWith(BY_NAME_ID_PREFIX) ? id.slice(BY_NAME_ID_PREFIX.length) : undefined;
-}
-
-/** The resource id every `TurnKeys` read is registered under; the account is an input. */
-export const TURN_KEYS_ID = "turn_keys";

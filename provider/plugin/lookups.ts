@@ -6,16 +6,8 @@
  */
 import { createTurnKeyClient } from "../client";
 import { TurnKeyInputError } from "../core/errors";
-import {
-  type ConfigKeyHints,
-  accountIdFromEnv,
-  clearTextWarning,
-  configKeyHints,
-  connectionFromEnv,
-  isCredentialKey,
-  nearMissSentence,
-  withConfigHints,
-} from "../core/settings";
+import { accountIdFromEnv, clearTextWarning, connectionFromEnv } from "../core/settings";
+import { type ConfigKeyHints, configKeyHints, isCredentialKey, nearMissSentence, withConfigHints } from "../core/configHints";
 import { ID_PATTERN, validateId, validateName } from "../core/ids";
 import { type LookupOptions, type TurnKey, type TurnKeyClient, listedTurnKeys } from "../core/types";
 import { PACKAGE, PLUGIN_CONFIG_KEYS, PLUGIN_NAMES, type PluginConfig, SECRET_OPTIONS, pluginKey, readPluginConfig } from "./config";

@@ -9,21 +9,17 @@ import { checkConnection, createTurnKeyClient } from "../client";
 import type { TurnKeyClient } from "../core/types";
 import { isConfigSecret, runStore } from "./sdkInternals";
 import {
-  type ConfigKeyHints,
   type ConnectionSettings,
   PROGRAM_NAMES,
   clearTextWarning,
   LIMIT_SETTINGS,
-  configKeyHints,
   connectionFromConfig,
   connectionFromEnv,
-  isCredentialKey,
   limitsFromConfig,
-  nearMissSentence,
   secretsInClear,
   setting,
-  withConfigHints,
 } from "../core/settings";
+import { type ConfigKeyHints, configKeyHints, isCredentialKey, nearMissSentence, withConfigHints } from "../core/configHints";
 
 /** The program's stack config value of `key` (`cloudflare:apiToken`), decrypted, without the SDK's "read a secret as plain" warning. */
 function configValue(key: string): string | undefined {

@@ -13,17 +13,10 @@ import type { LookupTurnKeysResult } from "./functions";
 import { type TurnKey, type TurnKeyClient, listedTurnKeys } from "../core/types";
 import { TurnKeyInputError, TurnKeyLookupError } from "../core/errors";
 import { engineDebugLogger } from "./engineLog";
-import { TURN_KEYS_ID, nameOfResourceId } from "../core/ids";
+import { TURN_KEYS_ID, nameOfResourceId } from "./resourceIds";
 import { providerConfigKeys } from "./sdkInternals";
-import {
-  type ConfigKeyHints,
-  PROGRAM_NAMES,
-  type RequestLimits,
-  configKeyHints,
-  connectionFromConfig,
-  limitsFromConfig,
-  withConfigHints,
-} from "../core/settings";
+import { PROGRAM_NAMES, type RequestLimits, connectionFromConfig, limitsFromConfig } from "../core/settings";
+import { type ConfigKeyHints, configKeyHints, withConfigHints } from "../core/configHints";
 
 /** Inputs of a `TurnKeyLookup` as the engine passes them: the account, and the key's id or its name. */
 export interface TurnKeyLookupInputs {

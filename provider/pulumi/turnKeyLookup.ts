@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { checkDependsOn, dependencyGate } from "./dependencies";
 import { lookupProvider } from "./dynamicProvider";
 import { TurnKeyInputError } from "../core/errors";
-import { byNameResourceId } from "../core/ids";
+import { byNameResourceId } from "./resourceIds";
 import { accountIdOrEnv, asExpectedFailure, checkedArgument, checkedFor } from "./inputs";
 import { warnAboutConfig } from "./programConfig";
 

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { lookupProvider } from "./dynamicProvider";
-import { TURN_KEYS_ID } from "../core/ids";
+import { TURN_KEYS_ID } from "./resourceIds";
 import type { ListedTurnKey } from "../core/types";
 import { warnAboutConfig } from "./programConfig";
 import { accountIdOrEnv, checkedArgument } from "./inputs";

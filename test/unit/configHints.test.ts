@@ -2,7 +2,8 @@
 // turnKeyLookup: keys are named, never their values.
 import { describe, expect, it } from "vitest";
 import { TurnKeyInputError } from "../../provider/core/errors";
-import { PROGRAM_NAMES, configKeyHints, nearMissSentence, withConfigHints } from "../../provider/core/settings";
+import { PROGRAM_NAMES } from "../../provider/core/settings";
+import { configKeyHints, nearMissSentence, withConfigHints } from "../../provider/core/configHints";
 import { PLUGIN_NAMES } from "../../provider/plugin/config";
 
 describe("configKeyHints", () => {

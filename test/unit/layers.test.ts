@@ -21,13 +21,23 @@ beforeAll(() => {
   write("provider/core/violation.ts", 'import { RequestLimiter } from "../client/limits";\nexport const limiter = RequestLimiter;\n');
   write("provider/pulumi/violation.ts", 'import { Caller } from "../client/flight";\nexport const caller = Caller;\n');
   write("provider/pulumi/allowed.ts", 'import { createTurnKeyClient } from "../client";\nexport const client = createTurnKeyClient;\n');
+  write("provider/plugin/violation.ts", 'import { lookupTurnKey } from "../pulumi/functions";\nexport const viaPulumi = lookupTurnKey;\n');
+  write("provider/plugin/internals.ts", 'import { Caller } from "../client/flight";\nexport const caller = Caller;\n');
+  write("provider/plugin/sdk.ts", 'import * as pulumi from "@pulumi/pulumi";\nexport const sdk = pulumi.getStack;\n');
+  write("provider/plugin/stubs.ts", 'import { PluginInfo } from "@pulumi/pulumi/proto/plugin_pb";\nexport const info = PluginInfo;\n');
+  // A cycle through three modules of core, as settings.ts, names.ts and types.ts once made.
+  write("provider/core/cycleA.ts", 'import { b } from "./cycleB";\nexport const a = (): number => b() + 1;\n');
+  write("provider/core/cycleB.ts", 'import { c } from "./cycleC";\nexport const b = (): number => c() + 1;\n');
+  write("provider/core/cycleC.ts", 'import { a } from "./cycleA";\nexport const c = (): number => (Math.random() > 2 ? a() : 0);\n');
 }, 60_000);
 afterAll(() => fs.rmSync(copy, { recursive: true, force: true }));
 
-async function restrictedImports(file: string): Promise<string[]> {
+/** The messages of `rule` for `file`. */
+async function messages(file: string, rule = "no-restricted-imports"): Promise<string[]> {
   const [result] = await new ESLint({ cwd: copy }).lintFiles([file]);
-  return result!.messages.filter((m) => m.ruleId === "no-restricted-imports").map((m) => m.message);
+  return result!.messages.filter((m) => m.ruleId === rule).map((m) => m.message);
 }
+const restrictedImports = (file: string) => messages(file);
 
 describe("the layer rule in eslint.config.mjs", () => {
   it("fails a client-layer file that imports the Pulumi layer, or the SDK", async () => {
@@ -49,4 +59,38 @@ describe("the layer rule in eslint.config.mjs", () => {
     ]);
     expect(await restrictedImports("provider/pulumi/allowed.ts")).toEqual([]);
   }, 60_000);
+
+  it("keeps the plugin to the client's public API and the SDK's generated stubs", async () => {
+    expect(await restrictedImports("provider/plugin/violation.ts")).toEqual([
+      "'../pulumi/functions' import is restricted from being used by a pattern. The plugin is a face of its own: it does not use the Pulumi layer.",
+    ]);
+    expect(await restrictedImports("provider/plugin/internals.ts")).toEqual([
+      "'../client/flight' import is restricted from being used by a pattern. The plugin uses the client's public API: import from ../client.",
+    ]);
+    expect(await restrictedImports("provider/plugin/sdk.ts")).toHaveLength(1);
+    expect(await restrictedImports("provider/plugin/stubs.ts")).toEqual([]);
+  }, 60_000);
 });
+
+describe("the cycle rule in eslint.config.mjs", () => {
+  it("fails each module of an import cycle, naming the import that closes it", async () => {
+    for (const [file, closing] of [
+      ["provider/core/cycleA.ts", "./cycleB"],
+      ["provider/core/cycleB.ts", "./cycleC"],
+      ["provider/core/cycleC.ts", "./cycleA"],
+    ] as const) {
+      const found = await messages(file, "import-x/no-cycle");
+      expect(found, file).toHaveLength(1);
+      expect(found[0], file).toMatch(/^Dependency cycle/);
+      expect(await lintedImportOf(file, "import-x/no-cycle"), file).toBe(closing);
+    }
+  }, 60_000);
+});
+
+/** The import specifier on the line where `rule` reported in `file`. */
+async function lintedImportOf(file: string, rule: string): Promise<string | undefined> {
+  const [result] = await new ESLint({ cwd: copy }).lintFiles([file]);
+  const line = result!.messages.find((m) => m.ruleId === rule)?.line;
+  const text = fs.readFileSync(path.join(copy, file), "utf8").split("\n")[(line ?? 0) - 1] ?? "";
+  return /from "([^"]+)"/.exec(text)?.[1];
+}

@@ -16,6 +16,8 @@ import { ACCOUNT_ID, CANARY_TOKEN, KEY_ID, OTHER_KEY_ID } from "../support/ids";
 import { REPO } from "../support/packed";
 import { until } from "../support/until";
 import { engineAddress } from "../../provider/plugin/server";
+import * as markers from "../../provider/plugin/markers";
+import * as sdkRpc from "@pulumi/pulumi/runtime/rpc";
 
 const PLUGIN = path.join(REPO, "dist/plugin/pulumi-resource-cloudflare-turn-lookup");
 const SECRET = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" };
@@ -259,6 +261,14 @@ describe("the plugin process", () => {
     } finally {
       other.stop();
     }
+  });
+});
+
+describe("the wire's marks", () => {
+  it("are the SDK's own: its secret signature and its unknown value", () => {
+    expect(markers.SIG_KEY).toBe(sdkRpc.specialSigKey);
+    expect(markers.SECRET_SIG).toBe(sdkRpc.specialSecretSig);
+    expect(markers.UNKNOWN).toBe(sdkRpc.unknownValue);
   });
 });
 
