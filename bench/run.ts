@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --plugin-only | --client-only]`: the lookup path against the official SDK and
+// `npm run bench [-- --quick] [-- --plugin-only | --client-only]` (the client alone: throughput, cold start, CPU to the first value): the lookup path against the official SDK and
 // a bare undici floor, the provider process as the engine drives it, the
 // real engine's preview, and the state cost. Contenders run alternately in
 // the same run; medians over rounds and ratios are reported, because these
@@ -643,11 +643,26 @@ function clientMarkdown(client: Awaited<ReturnType<typeof clientSuite>>): string
       );
     }
   }
-  lines.push("", "| concurrency | ours / SDK (target ≥ 2.5) | ours / floor (target ≥ 0.85) |", "|---:|---:|---:|");
+  lines.push("", "| concurrency | ours / SDK (target ≥ 2.5) | ours / floor (guard ≥ 0.7) |", "|---:|---:|---:|");
   for (const s of client.summary) lines.push(`| ${s.concurrency} | ${fmt(s.oursOverSdk, 2)} | ${fmt(s.oursOverFloor, 2)} |`);
   lines.push("", "| cold start (median of 5 processes) | load module (+ make client) ms | load + first lookup ms |", "|---|---:|---:|");
   for (const c of CONTENDERS) lines.push(`| ${c} | ${fmt(client.cold[c].importMs, 1)} | ${fmt(client.cold[c].firstLookupMs, 1)} |`);
   return lines;
+}
+
+/** Section 5's table. */
+function cpuMarkdown(c: Awaited<ReturnType<typeof firstValueCpu>>): string[] {
+  return [
+    "",
+    `### 5. CPU up to the first value (${c.node}, median of ${c.processes} fresh processes)`,
+    "",
+    "From requiring `/compat` to the resolved `getCallsTurnApp`, with `@pulumi/pulumi` already loaded, against the emulator in another process.",
+    "",
+    "| measure | CPU ms (user + system) | target |",
+    "|---|---:|---:|",
+    `| loading \`/compat\` | ${fmt(c.loadCpuMs)} | |`,
+    `| loading it and the first value | ${fmt(c.cpuMs)} | ≤ 55 (Node.js 20) |`,
+  ];
 }
 
 function markdown(r: {
@@ -728,11 +743,7 @@ function markdown(r: {
       `From loading this package to the value in the program: ${fmt(value.sinceCliStartMs - loading.sinceCliStartMs)} ms, of which ${fmt(answered.sinceCliStartMs - sent.sinceCliStartMs)} ms waiting for the answer (${e.latencyMs} ms injected), and ${fmt(value.programCpuMs! - loading.programCpuMs!)} ms of the program's CPU.`,
     );
   }
-  const c = r.cpu;
-  lines.push("", `### 5. CPU up to the first value (${c.node}, median of ${c.processes} fresh processes)`, "");
-  lines.push("From requiring `/compat` to the resolved `getCallsTurnApp`, with `@pulumi/pulumi` already loaded, against the emulator in another process.", "");
-  lines.push("| measure | CPU ms (user + system) | target |", "|---|---:|---:|");
-  lines.push(`| loading \`/compat\` | ${fmt(c.loadCpuMs)} | |`, `| loading it and the first value | ${fmt(c.cpuMs)} | ≤ 55 (Node.js 20) |`);
+  lines.push(...cpuMarkdown(r.cpu));
   lines.push("", "### 4. State cost", "", "| measure | bytes |", "|---|---:|");
   lines.push(`| \`pulumi stack export\`, empty stack | ${fmt(e.state.exportBytesEmpty)} |`);
   lines.push(
@@ -794,6 +805,7 @@ async function main() {
     } finally {
       emulator.stop();
     }
+    process.stdout.write(`${cpuMarkdown(await firstValueCpu()).join("\n")}\n`);
     return;
   }
   const machine = machineLine();

@@ -15,8 +15,23 @@ const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SOURCE = path.join(REPO, "provider", "plugin");
 const OUT = path.join(REPO, "dist", "plugin");
 
+// The supported Node.js versions are package.json's engines, written nowhere else: the bundle's
+// target is their floor, and the entry's version check and the launchers' messages state them.
+const engines = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")).engines.node;
+const floor = /^\^(\d+)\.(\d+)/.exec(engines);
+if (!floor) throw new Error(`package.json's engines.node should start with a caret range such as ^20.18.1; it is ${engines}`);
+
 /** @type {import("esbuild").BuildOptions} */
-const common = { bundle: true, platform: "node", target: "node20.18", format: "cjs", minify: true, legalComments: "linked", logLevel: "warning" };
+const common = {
+  bundle: true,
+  platform: "node",
+  target: `node${floor[1]}.${floor[2]}`,
+  format: "cjs",
+  minify: true,
+  legalComments: "linked",
+  logLevel: "warning",
+  define: { NODE_ENGINES: JSON.stringify(engines) },
+};
 
 fs.rmSync(OUT, { recursive: true, force: true });
 // Three bundles: the entry (the Node.js version check and the code-cache
@@ -31,7 +46,8 @@ for (const [entry, out] of [
   await build({ ...common, entryPoints: [path.join(SOURCE, entry)], outfile: path.join(OUT, out) });
 }
 // The launchers: a shell script, and a .cmd for Windows, where the engine runs pulumi-resource-<name>.exe or .cmd.
-for (const file of ["schema.json", "pulumi-resource-cloudflare-turn-lookup", "pulumi-resource-cloudflare-turn-lookup.cmd"]) {
-  fs.copyFileSync(path.join(SOURCE, file), path.join(OUT, file));
+fs.copyFileSync(path.join(SOURCE, "schema.json"), path.join(OUT, "schema.json"));
+for (const file of ["pulumi-resource-cloudflare-turn-lookup", "pulumi-resource-cloudflare-turn-lookup.cmd"]) {
+  fs.writeFileSync(path.join(OUT, file), fs.readFileSync(path.join(SOURCE, file), "utf8").replaceAll("NODE_ENGINES", engines));
 }
 fs.chmodSync(path.join(OUT, "pulumi-resource-cloudflare-turn-lookup"), 0o755);

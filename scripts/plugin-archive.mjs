@@ -3,7 +3,7 @@
 // Packs the built plugin (dist/plugin/) into one archive per platform, named
 // as the engine asks for them when it downloads a plugin from the schema's
 // pluginDownloadURL: pulumi-resource-cloudflare-turn-lookup-v<version>-<os>-<arch>.tar.gz.
-// The plugin is JavaScript run by the user's Node.js (20.18.1 or newer), so
+// The plugin is JavaScript run by the user's Node.js (package.json's engines), so
 // every archive holds the same files: the launchers (a shell script, and a
 // .cmd for Windows) at the root, with the bundles and the schema beside them.
 // `pulumi plugin install resource cloudflare-turn-lookup <version> --file <archive>`

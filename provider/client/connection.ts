@@ -1,24 +1,17 @@
-/**
- * Where requests go and with which credential: the connection a call's
- * settings resolve to (credential, base URL, headers, proxy), and the checks
- * of those settings.
- */
+/** Where requests go and with which credential: the connection a call's settings resolve to, and their checks. */
 import { createHash } from "node:crypto";
 import { TurnKeyInputError } from "../core/errors";
 import { CLIENT_NAMES, type ConnectionSettings, DEFAULT_BASE_URL, type SettingNames, credentialAdvice, nonEmpty, settingLabel } from "../core/settings";
 import { type ProxyRoute, proxyFor } from "./proxy";
 import { userAgent } from "./userAgent";
 
-/** The credential a lookup sends. */
-type Credential = { readonly kind: "token"; readonly token: string } | { readonly kind: "key"; readonly key: string; readonly email: string };
-
 /**
- * Picks the credential from the first source that names one (explicit
- * options before stack config before the environment), so a credential given
- * on purpose is never mixed with a stray one from elsewhere. Within that
- * source, a token and a key together are refused, as the bridged provider does.
+ * The credential's headers, from the first source that names one (options,
+ * then stack config, then environment): one given on purpose is never mixed
+ * with a stray one. A token and a key together are refused, as the bridged
+ * provider does.
  */
-function resolveCredential(sources: readonly ConnectionSettings[], names: SettingNames): Credential {
+function resolveCredential(sources: readonly ConnectionSettings[], names: SettingNames): { headers: Record<string, string>; secret: string } {
   const source = sources.find((s) => nonEmpty(s.apiToken) || nonEmpty(s.apiKey));
   const token = nonEmpty(source?.apiToken);
   const key = nonEmpty(source?.apiKey);
@@ -28,32 +21,26 @@ function resolveCredential(sources: readonly ConnectionSettings[], names: Settin
       `Both an API token (${settingLabel("apiToken", names)}) and a global API key (${settingLabel("apiKey", names)}) are set; set only one. The token is preferred.`,
     );
   }
-  if (token) return { kind: "token", token: checkHeaderValue("apiToken", token) };
-  if (key) {
-    const email = nonEmpty(source?.email) ?? nonEmpty(sources.find((s) => nonEmpty(s.email))?.email);
-    if (!email) {
-      throw new TurnKeyInputError(
-        "email",
-        `A global API key (${settingLabel("apiKey", names)}) needs the account email (${settingLabel("email", names)}); set it, or use an API token instead.`,
-      );
-    }
-    return { kind: "key", key: checkHeaderValue("apiKey", key), email: checkHeaderValue("email", email) };
+  if (token) return { headers: { authorization: `Bearer ${checkHeaderValue("apiToken", token)}` }, secret: token };
+  if (!key) throw new TurnKeyInputError("apiToken", `No Cloudflare credential found: ${credentialAdvice(names)}. The token needs the "Calls Read" permission.`);
+  const email = nonEmpty(source?.email) ?? firstSet(sources, "email");
+  if (!email) {
+    throw new TurnKeyInputError(
+      "email",
+      `A global API key (${settingLabel("apiKey", names)}) needs the account email (${settingLabel("email", names)}); set it, or use an API token instead.`,
+    );
   }
-  throw new TurnKeyInputError("apiToken", `No Cloudflare credential found: ${credentialAdvice(names)}. The token needs the "Calls Read" permission.`);
+  return { headers: { "x-auth-key": checkHeaderValue("apiKey", key), "x-auth-email": checkHeaderValue("email", email) }, secret: key };
 }
 
-/** The first non-empty value among `candidates`. */
-function firstSet(...candidates: (string | undefined)[]): string | undefined {
-  return candidates.map(nonEmpty).find((v) => v !== undefined);
+/** The first non-empty value of `setting` among `sources`. */
+function firstSet(sources: readonly ConnectionSettings[], setting: keyof ConnectionSettings): string | undefined {
+  return sources.map((s) => nonEmpty(s[setting])).find((v) => v !== undefined);
 }
 
 const LOOPBACK_HOSTS = new Set(["localhost", "[::1]"]);
 
-/**
- * Parses and checks an API base URL. It must be `https://`, unless its host is
- * loopback (the local emulator), so a credential never crosses a network in
- * clear; it may not carry user info, a query or a fragment.
- */
+/** Checks an API base URL: `https://` unless its host is loopback (the emulator), so a credential never crosses a network in clear. */
 export function parseBaseUrl(raw: string | undefined, names: SettingNames = CLIENT_NAMES): URL {
   const text = raw ?? DEFAULT_BASE_URL;
   const label = settingLabel("baseUrl", names)!;
@@ -78,8 +65,7 @@ export function parseBaseUrl(raw: string | undefined, names: SettingNames = CLIE
 }
 
 function checkHeaderValue(field: string, value: string): string {
-  // A newline or other control character would be refused by undici with an
-  // error that quotes the header; refuse it first, without echoing the value.
+  // undici's own refusal would quote the header: refuse it first, without echoing the value.
   if (/[\x00-\x1f\x7f]/.test(value) || [...value].some((ch) => ch.codePointAt(0)! > 0xff)) {
     throw new TurnKeyInputError(field, `${field} contains control or non-Latin-1 characters; check for a stray newline.`);
   }
@@ -87,14 +73,13 @@ function checkHeaderValue(field: string, value: string): string {
 }
 
 /**
- * Checks the settings {@link resolveConnection} reads, without building a
- * connection: a conflicting or malformed credential, the base URL, the
- * proxy. A missing credential counts only when `requireCredential`: a
- * lookup that waits on unknown values may never send anything.
+ * Checks what {@link resolveConnection} reads, without building a connection.
+ * A missing credential counts only when `requireCredential`: a lookup that
+ * waits on unknown values may never send anything.
  */
 export function checkConnection(sources: readonly ConnectionSettings[], env: NodeJS.ProcessEnv, requireCredential: boolean, names: SettingNames): void {
   if (requireCredential || sources.some((s) => nonEmpty(s.apiToken) || nonEmpty(s.apiKey))) resolveCredential(sources, names);
-  proxyFor(parseBaseUrl(firstSet(...sources.map((s) => s.baseUrl)), names), env);
+  proxyFor(parseBaseUrl(firstSet(sources, "baseUrl"), names), env);
 }
 
 /** Where and how requests go. */
@@ -118,21 +103,17 @@ export interface Connection {
 /** Resolves credential, base URL and headers from `sources`, first source first, and the proxy from `env`; messages use `names`. */
 export function resolveConnection(sources: readonly ConnectionSettings[], env: NodeJS.ProcessEnv, names: SettingNames): Connection {
   const credential = resolveCredential(sources, names);
-  const base = parseBaseUrl(firstSet(...sources.map((s) => s.baseUrl)), names);
+  const base = parseBaseUrl(firstSet(sources, "baseUrl"), names);
   const proxy = proxyFor(base, env);
   return {
     origin: base.origin,
     // A URL's path is never empty ("/" at least): the API's prefix then is "".
     basePath: base.pathname.replace(/\/+$/, ""),
-    headers: {
-      ...(credential.kind === "token" ? { authorization: `Bearer ${credential.token}` } : { "x-auth-key": credential.key, "x-auth-email": credential.email }),
-      accept: "application/json",
-      "user-agent": userAgent(firstSet(...sources.map((s) => s.userAgentOperatorSuffix))),
-    },
-    secrets: [credential.kind === "token" ? credential.token : credential.key, ...(proxy?.secrets ?? [])],
+    headers: { ...credential.headers, accept: "application/json", "user-agent": userAgent(firstSet(sources, "userAgentOperatorSuffix")) },
+    secrets: [credential.secret, ...(proxy?.secrets ?? [])],
     proxy,
     id: createHash("sha256")
-      .update(JSON.stringify([base.origin, base.pathname, credential]))
+      .update(JSON.stringify([base.origin, base.pathname, credential.headers]))
       .digest("hex"),
     names,
   };

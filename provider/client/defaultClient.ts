@@ -1,11 +1,4 @@
-/**
- * `getTurnKey` and friends on a default client: a convenience for scripts
- * that do not make their own, exported from `/client` only. The default
- * client is created on first use and lives until
- * `closeDefaultTurnKeyClient()`; each call may still give its own settings.
- * Pulumi programs use the function forms instead, whose client belongs to
- * the program run.
- */
+/** `getTurnKey` and friends on a default client, for scripts that make none (exported from `/client` only). */
 import { TurnKeyClientImpl } from "./client";
 import type { CallSettings, LookupOptions, TurnKey, TurnKeyRef } from "../core/types";
 import type { RequestLimits } from "../core/settings";
@@ -14,16 +7,10 @@ import type { RequestLimits } from "../core/settings";
 export interface GetTurnKeyOptions extends LookupOptions, CallSettings {}
 
 /**
- * Process-wide on purpose, for scripts that call `getTurnKey` without making
- * a client: it keeps no result unless a call asks for `cache: true`, and
- * each call brings its credential or takes the environment's. Nothing of a
- * Pulumi program run uses it: the function forms have a client per run.
+ * Process-wide on purpose, for scripts: it keeps no result unless a call asks
+ * for `cache: true`. No Pulumi program run uses it (the function forms have a client per run).
  */
 let defaultClient: TurnKeyClientImpl | undefined;
-
-function theDefaultClient(): TurnKeyClientImpl {
-  return (defaultClient ??= new TurnKeyClientImpl());
-}
 
 /**
  * Looks up one Cloudflare Calls TURN key:
@@ -39,17 +26,17 @@ function theDefaultClient(): TurnKeyClientImpl {
  * console.log(key.name, key.uid);
  */
 export function getTurnKey(ref: TurnKeyRef, options: GetTurnKeyOptions = {}): Promise<TurnKey> {
-  return theDefaultClient().getTurnKeyWith(ref, options);
+  return (defaultClient ??= new TurnKeyClientImpl()).getTurnKey(ref, options);
 }
 
 /** Changes the default client's request limits; give only what you want to change. */
 export function configureRequestLimits(limits: Partial<RequestLimits>): void {
-  theDefaultClient().configureLimits(limits);
+  (defaultClient ??= new TurnKeyClientImpl()).configureLimits(limits);
 }
 
 /** Forgets every result the default client cached (calls in flight are not affected). */
 export function clearTurnKeyCache(): void {
-  theDefaultClient().clearCache();
+  (defaultClient ??= new TurnKeyClientImpl()).clearCache();
 }
 
 /**

@@ -5,22 +5,14 @@
  * signal, retry allowance and logger:
  *
  * - a caller whose deadline passes, or whose signal aborts, gives up alone;
- *   the work goes on for the others, and is abandoned (its request aborted)
- *   only when no caller waits for it any more;
- * - the work retries for the most patient caller still waiting, and a
- *   caller that allows fewer retries gets the failure as soon as its
- *   allowance is spent;
+ *   the work is abandoned (its request aborted) when no caller waits for it;
+ * - the work retries for the most patient caller still waiting; a caller
+ *   that allows fewer retries gets the failure when its allowance is spent;
  * - a caller's deadline starts when its first request may go, and holds
  *   across every flight it joins (a batched list, then a GET).
- *
- * Most calls are alone on their flight, and a lookup's own work is small
- * beside this bookkeeping, so it holds arrays rather than sets and one
- * promise per caller and per flight: a lookup must cost little more than
- * the bare request it sends.
  */
-import { Cancellation } from "./cancellation";
 import type { CloudflareApiError } from "../core/errors";
-import { abortedError, timeoutError } from "./failures";
+import { abortedError, timeoutError } from "./requestErrors";
 import type { RequestIdentity } from "./response";
 
 /** What one call brings to the requests it waits on. */
@@ -36,22 +28,7 @@ export interface CallerOptions {
 /** Why a flight's work was stopped: nobody waits for it any more. */
 class Abandoned extends Error {}
 
-/** Removes `item` from `list` in place, if it is there. */
-function remove<T>(list: T[], item: T): void {
-  const i = list.indexOf(item);
-  if (i >= 0) list.splice(i, 1);
-}
-
-/** A caller's deadline timer's callback: one function for every caller, rather than a closure each. */
-function deadlinePassed(caller: Caller): void {
-  caller.fail(timeoutError(caller.options.timeoutMs, caller.who, caller.last));
-}
-
-/**
- * The callers waiting on each abort signal, with one listener per signal
- * however many lookups share it (Node.js warns past ten listeners on one
- * signal). One per client; it holds a signal only while a caller waits on it.
- */
+/** The callers waiting on each abort signal: one listener per signal, however many lookups share it (Node.js warns past ten). */
 export class SignalWatch {
   private readonly watched = new WeakMap<AbortSignal, { readonly callers: Set<Caller>; readonly listener: () => void }>();
 
@@ -74,9 +51,7 @@ export class SignalWatch {
   /** `caller` no longer waits on `signal`; the last caller takes the listener off. */
   unwatch(signal: AbortSignal, caller: Caller): void {
     const entry = this.watched.get(signal);
-    if (!entry) return;
-    entry.callers.delete(caller);
-    if (entry.callers.size > 0) return;
+    if (!entry?.callers.delete(caller) || entry.callers.size > 0) return;
     this.watched.delete(signal);
     signal.removeEventListener("abort", entry.listener);
   }
@@ -91,7 +66,8 @@ export class Caller {
   private timer: NodeJS.Timeout | undefined;
   private readonly flights: Flight<unknown>[] = [];
   private reject: ((err: Error) => void) | undefined;
-  private finished = false;
+  /** `true` once the call has settled: it starts and joins nothing more. */
+  finished = false;
 
   constructor(
     readonly options: CallerOptions,
@@ -99,23 +75,14 @@ export class Caller {
     private readonly signals: SignalWatch,
   ) {}
 
-  /**
-   * Runs the call's plan: its result, unless the call's deadline or signal
-   * comes first. Either way the call then leaves every flight it was in.
-   */
+  /** Runs the call's plan: its result, unless its deadline or signal comes first; then it leaves every flight it was in. */
   run<T>(plan: (caller: Caller) => Promise<T>): Promise<T> {
     const { signal } = this.options;
     if (signal?.aborted) return Promise.reject(abortedError(this.who, signal));
     return new Promise<T>((resolve, reject) => {
       this.reject = reject;
       if (signal) this.signals.watch(signal, this);
-      let planned: Promise<T>;
-      try {
-        planned = plan(this);
-      } catch (err) {
-        planned = Promise.reject(err);
-      }
-      planned.then(
+      new Promise<T>((planned) => planned(plan(this))).then(
         (value) => {
           if (this.finished) return;
           this.finish();
@@ -130,12 +97,7 @@ export class Caller {
   start(): void {
     if (this.timer !== undefined || this.finished) return;
     this.deadlineAt = Date.now() + this.options.timeoutMs;
-    this.timer = setTimeout(deadlinePassed, this.options.timeoutMs, this);
-  }
-
-  /** `true` once the call has settled: it starts and joins nothing more. */
-  get gone(): boolean {
-    return this.finished;
+    this.timer = setTimeout(() => this.fail(timeoutError(this.options.timeoutMs, this.who, this.last)), this.options.timeoutMs);
   }
 
   /** Settles the call with `err` now (its deadline passed, its signal aborted, or its retries are spent), unless it has settled. */
@@ -170,27 +132,18 @@ export class Caller {
 /** One piece of work that the callers joined to it share. */
 export class Flight<T> {
   /** Ends the work's waits and requests when no caller is left. */
-  readonly cancel = new Cancellation();
+  readonly abandon = new AbortController();
   /** The work's outcome; a rejection is always handled (by `settled`), so an abandoned flight's is never unhandled. */
   readonly result: Promise<T>;
   private readonly callers: Caller[] = [];
   private started = false;
   private done = false;
 
-  /**
-   * Starts `work` at once, with `first` already waiting on it; `settled`
-   * hears the outcome before any caller does.
-   */
+  /** Starts `work` at once, with `first` already waiting on it; `settled` hears the outcome before any caller does. */
   constructor(first: Caller, work: (flight: Flight<T>) => Promise<T>, settled: (...outcome: [ok: true, value: T] | [ok: false, error: unknown]) => void) {
     first.enter(this);
-    let result: Promise<T>;
-    try {
-      result = work(this);
-    } catch (err) {
-      result = Promise.reject(err);
-    }
-    this.result = result;
-    result.then(
+    this.result = new Promise<T>((result) => result(work(this)));
+    this.result.then(
       (value) => {
         this.done = true;
         settled(true, value);
@@ -210,16 +163,10 @@ export class Flight<T> {
 
   /** Milliseconds left before the most patient waiting caller's deadline. */
   msLeft(): number {
-    let latest = -Infinity;
-    for (const caller of this.callers) latest = Math.max(latest, caller.deadlineAt);
-    return latest - Date.now();
+    return Math.max(...this.callers.map((c) => c.deadlineAt)) - Date.now();
   }
 
-  /**
-   * After attempt `attempt` failed with `error`: callers whose retries are
-   * spent get it now. Returns the most retries a waiting caller still allows
-   * (`-1` when none waits).
-   */
+  /** After attempt `attempt` failed with `error`, callers whose retries are spent get it; returns the most retries a caller left allows (`-1`: none left). */
   afterFailure(attempt: number, error: CloudflareApiError): number {
     let most = -1;
     for (const caller of [...this.callers]) {
@@ -232,9 +179,7 @@ export class Flight<T> {
 
   /** Sends `message` to each waiting caller's logger, once per logger. */
   log(message: string): void {
-    const loggers = new Set<(m: string) => void>();
-    for (const caller of this.callers) if (caller.options.logger) loggers.add(caller.options.logger);
-    for (const logger of loggers) logger(message);
+    for (const logger of new Set(this.callers.map((c) => c.options.logger))) logger?.(message);
   }
 
   /** @internal Used by {@link Caller.join}. */
@@ -245,7 +190,8 @@ export class Flight<T> {
 
   /** @internal Used by {@link Caller}; the work is abandoned when the last caller leaves. */
   remove(caller: Caller): void {
-    remove(this.callers, caller);
-    if (this.callers.length === 0 && !this.done) this.cancel.cancel(new Abandoned("no caller waits for this request any more"));
+    const i = this.callers.indexOf(caller);
+    if (i >= 0) this.callers.splice(i, 1);
+    if (this.callers.length === 0 && !this.done) this.abandon.abort(new Abandoned("no caller waits for this request any more"));
   }
 }

@@ -1,35 +1,16 @@
 /**
- * Request limits: a concurrency cap per client, and a request budget per
- * Cloudflare user (a token bucket sized from Cloudflare's 1,200 requests per
- * five minutes per user) with a shared pause that a 429 sets, so that every
- * waiting lookup of that user backs off together.
+ * Request limits: a concurrency cap per client, and a token bucket per
+ * Cloudflare user, with a pause a 429 sets for every lookup of that user.
  */
 
-import type { Cancellation } from "./cancellation";
 import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from "../core/settings";
-
-/** A slot handed out by {@link RequestLimiter.acquire}; call `release` once the request is done. */
-class Slot {
-  private released = false;
-
-  constructor(private readonly limiter: RequestLimiter) {}
-
-  release(): void {
-    if (this.released) return;
-    this.released = true;
-    this.limiter.released();
-  }
-}
 
 /** One Cloudflare user's request budget: what is left of it, and until when a 429 paused it. */
 class Budget {
-  private tokens: number;
   private refilledAt = Date.now();
   pausedUntil = 0;
 
-  constructor(burst: number) {
-    this.tokens = burst;
-  }
+  constructor(public tokens: number) {}
 
   /** Refills at `limits`' rate, up to its burst, and says how long until a request may go (0: now). */
   waitMs(limits: RequestLimits, now: number): number {
@@ -38,19 +19,13 @@ class Budget {
     this.refilledAt = now;
     return Math.max(this.pausedUntil - now, this.tokens >= 1 ? 0 : Math.ceil((1 - this.tokens) / rate), 0);
   }
-
-  take(): void {
-    this.tokens--;
-  }
 }
 
 /**
  * Every Cloudflare user's budget in this process, by connection id (a hash
- * of the API's origin and the credential: no secret, no result). Cloudflare
- * counts requests per user, across every tool, so every client of the
- * process with that credential (each program run's, the default client,
- * a script's own) spends from one budget; different credentials never share.
- * Process-wide on purpose, as the budget it mirrors is.
+ * of the API's origin and the credential: no secret, no result).
+ * Process-wide on purpose: Cloudflare counts a user's requests across every
+ * tool, so every client with that credential spends from one budget.
  */
 const BUDGETS = new Map<string, Budget>();
 /** Distinct users' budgets kept; past it, the oldest is forgotten (and starts afresh if used again). */
@@ -65,22 +40,15 @@ function budgetOf(user: string, limits: RequestLimits): Budget {
   return budget;
 }
 
-/** A request waiting for its slot: the user whose budget it spends, and how to grant it. */
-interface Waiter {
-  readonly budget: Budget;
-  readonly grant: () => void;
-}
-
 /** A client's concurrency cap, over the budgets of the users it sends for. One per client. */
 export class RequestLimiter {
-  private limits: RequestLimits;
   private active = 0;
-  private readonly waiters: Waiter[] = [];
+  /** Requests waiting for a slot: the budget each spends, and how to grant it. */
+  private readonly waiters: { readonly budget: Budget; readonly grant: () => void }[] = [];
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(limits: RequestLimits = { ...DEFAULT_REQUEST_LIMITS }) {
-    this.limits = limits;
-  }
+  /** @param limits the limits in force, until {@link configure} replaces them. */
+  constructor(private limits: RequestLimits = { ...DEFAULT_REQUEST_LIMITS }) {}
 
   /** Replaces the limits; the users' budgets keep what they have left, within the new burst. */
   configure(limits: RequestLimits): void {
@@ -103,44 +71,41 @@ export class RequestLimiter {
    * Waits for a concurrency slot and a token of `user`'s budget, then takes
    * both. A `retry` goes to the front of the queue: a lookup that has
    * already waited out a failure is not sent behind every lookup that
-   * arrived since. Rejects with the cancellation's reason if `cancel` fires first.
-   * Returns the slot itself, not a promise, when it can be had at once.
+   * arrived since. Rejects with the signal's reason if it aborts first.
+   * Resolves to the function that releases the slot, to be called once.
    */
-  acquire(user: string, cancel?: Cancellation, retry = false): Slot | Promise<Slot> {
-    if (cancel?.cancelled) return Promise.reject(cancel.reason);
+  acquire(user: string, signal?: AbortSignal, retry = false): (() => void) | Promise<() => void> {
+    if (signal?.aborted) return Promise.reject(signal.reason as Error);
     const budget = budgetOf(user, this.limits);
-    // Nobody queued, a slot free and a token left: granted at once, with no promise to wait on.
     if (this.waiters.length === 0 && this.active < this.limits.maxConcurrency && budget.waitMs(this.limits, Date.now()) === 0) return this.grant(budget);
-    return new Promise<Slot>((resolve, reject) => {
-      const waiter: Waiter = {
+    return new Promise<() => void>((resolve, reject) => {
+      const abort = () => {
+        const i = this.waiters.indexOf(waiter);
+        if (i >= 0) this.waiters.splice(i, 1);
+        reject(signal!.reason as Error);
+      };
+      const waiter = {
         budget,
         grant: () => {
-          stop?.();
+          signal?.removeEventListener("abort", abort);
           resolve(this.grant(budget));
         },
       };
-      const stop = cancel?.onCancel((reason) => {
-        const i = this.waiters.indexOf(waiter);
-        if (i >= 0) this.waiters.splice(i, 1);
-        reject(reason);
-      });
+      signal?.addEventListener("abort", abort, { once: true });
       if (retry) this.waiters.unshift(waiter);
       else this.waiters.push(waiter);
       this.pump();
     });
   }
 
-  /** Takes a concurrency slot and a token of `budget`. */
-  private grant(budget: Budget): Slot {
+  /** Takes a concurrency slot and a token of `budget`; returns the slot's release. */
+  private grant(budget: Budget): () => void {
     this.active++;
-    budget.take();
-    return new Slot(this);
-  }
-
-  /** @internal A slot was released: its place goes to the next waiter. */
-  released(): void {
-    this.active--;
-    this.pump();
+    budget.tokens--;
+    return () => {
+      this.active--;
+      this.pump();
+    };
   }
 
   /** Grants what can be granted now, in order (a user out of budget does not hold up another), and sets a timer for the rest. */
@@ -160,12 +125,10 @@ export class RequestLimiter {
     }
     // Another client of the same user may spend the budget meanwhile: the timer only says when to look again.
     if (wait === Infinity || this.timer || this.active >= this.limits.maxConcurrency) return;
-    this.timer = setTimeout(
-      () => {
-        this.timer = undefined;
-        this.pump();
-      },
-      Math.max(wait, 1),
-    );
+    const again = () => {
+      this.timer = undefined;
+      this.pump();
+    };
+    this.timer = setTimeout(again, Math.max(wait, 1));
   }
 }

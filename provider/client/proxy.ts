@@ -1,31 +1,25 @@
 /**
- * Which proxy, if any, the environment names for the API's origin. The
- * variables are read as undici's `EnvHttpProxyAgent` reads them, so a
- * setting that works for other Node.js tools works here:
- *
- * - `https_proxy`, then `HTTPS_PROXY`, for an https origin; when neither is
- *   set, the http proxy serves https too;
- * - `http_proxy`, then `HTTP_PROXY`, for an http origin;
- * - `no_proxy`, then `NO_PROXY`: hosts (with an optional `:port`, a leading
- *   `.` or `*.` for subdomains) reached directly; `*` alone turns the proxy off.
- *
- * The choice is made once per origin here rather than per request inside
- * undici, so that a failure can name the proxy and the variable it came from.
+ * Which proxy, if any, the environment names for the API's origin, read as
+ * undici's `EnvHttpProxyAgent` reads `https_proxy`/`HTTPS_PROXY` (falling
+ * back to the http proxy), `http_proxy`/`HTTP_PROXY` and `no_proxy`/`NO_PROXY`
+ * (hosts with an optional `:port`, `.` or `*.` for subdomains, `*` for all).
+ * It is chosen here rather than inside undici so that a failure can name the
+ * proxy and the variable it came from.
  */
 import { TurnKeyInputError } from "../core/errors";
 
-/** The environment variables a proxy is read from, in the order they are consulted. */
+/** The environment variables a proxy is read from. */
 export const PROXY_ENV = ["https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY", "no_proxy", "NO_PROXY"] as const;
 
 /** A proxy that requests to one origin go through. */
 export interface ProxyRoute {
   /** The proxy's URL, credentials included: for undici's `ProxyAgent` only, never for a message. */
   readonly uri: string;
-  /** `host:port` of the proxy, as messages name it. */
+  /** `host:port`, as messages name it. */
   readonly address: string;
-  /** The environment variable the proxy came from, e.g. `HTTPS_PROXY`. */
+  /** The environment variable it came from, e.g. `HTTPS_PROXY`. */
   readonly variable: string;
-  /** The proxy's user name and password, to keep out of every message. */
+  /** Its user name and password, to keep out of every message. */
   readonly secrets: readonly string[];
 }
 
@@ -96,9 +90,6 @@ function decoded(variable: string, part: string, raw: string): string {
 
 /** The first of `names` that is defined in `env` (an empty value counts, as with undici's `??`). */
 function firstDefined(env: NodeJS.ProcessEnv, ...names: string[]): { name: string; value: string } | undefined {
-  for (const name of names) {
-    const value = env[name];
-    if (value !== undefined) return { name, value };
-  }
-  return undefined;
+  const name = names.find((n) => env[n] !== undefined);
+  return name === undefined ? undefined : { name, value: env[name]! };
 }

@@ -3,11 +3,7 @@ const REDACTED = "[redacted]";
 
 const MAX_SERVER_TEXT = 300;
 
-/**
- * Makes text that came from a server safe to put in an error message:
- * removes every given secret (a hostile or broken server may echo a
- * credential back), strips control characters and cuts it to a readable length.
- */
+/** Server text made safe for a message: secrets removed (a broken server may echo one), control characters stripped, cut short. */
 export function sanitizeServerText(text: string, secrets: readonly string[]): string {
   let out = redactSecrets(text, secrets)
     .replace(/[\x00-\x08\x0b-\x1f\x7f]/g, "")

@@ -1,40 +1,19 @@
 /**
- * The retry decision, in one place: given how an attempt failed, whether to
- * try again and after how long. Statuses, network codes, TLS failures, the
- * server's `Retry-After`, backoff and the lookup's deadline all meet here.
+ * The retry decision, in one place: statuses, network codes, TLS failures,
+ * the server's `Retry-After`, backoff and the lookup's deadline meet here.
  */
 
-/** Tunables of the retry policy, as data. */
-const RETRY_POLICY = {
-  /** First backoff step. */
-  baseBackoffMs: 500,
-  /** Largest computed backoff step. */
-  maxBackoffMs: 8_000,
-  /** Largest wait a server's `Retry-After` / `retry-after-ms` may ask for. */
-  maxRetryAfterMs: 30_000,
-  /** Share of a backoff step taken off at random, so lookups that failed together do not retry together. */
-  jitter: 0.25,
-} as const;
-
-/** HTTP statuses worth another try: timeouts, rate limits and server-side failures. */
-function isRetryableStatus(status: number): boolean {
-  return status === 408 || status === 429 || status >= 500;
-}
+/**
+ * The retry policy: backoff from 0.5 s to 8 s, the longest wait a server's
+ * `Retry-After` may ask, and the share of a step taken off at random so that
+ * lookups that failed together do not retry together.
+ */
+const RETRY_POLICY = { baseBackoffMs: 500, maxBackoffMs: 8_000, maxRetryAfterMs: 30_000, jitter: 0.25 } as const;
 
 /** undici and Node.js error codes of transient connection failures. */
 const TRANSIENT_NETWORK_CODES = new Set([
-  "ECONNRESET",
-  "ECONNREFUSED",
-  "EPIPE",
-  "ETIMEDOUT",
-  "EAI_AGAIN",
-  "ENETUNREACH",
-  "EHOSTUNREACH",
-  "UND_ERR_SOCKET",
-  "UND_ERR_CONNECT_TIMEOUT",
-  "UND_ERR_HEADERS_TIMEOUT",
-  "UND_ERR_BODY_TIMEOUT",
-  "UND_ERR_CLOSED",
+  ...["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH"],
+  ...["UND_ERR_SOCKET", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "UND_ERR_CLOSED"],
 ]);
 
 /** Error codes of a failed TLS handshake or certificate check: permanent until someone fixes the setup. */
@@ -58,13 +37,10 @@ export function isTlsFailure(code: string | undefined): boolean {
 export type AttemptFailure =
   { readonly status: number; readonly headers: Readonly<Record<string, string | string[] | undefined>> } | { readonly networkCode: string | undefined };
 
-/** Where the lookup stands when an attempt failed. */
+/** Where the lookup stands: the attempt that just failed (from 1), the retries allowed after the first, and the ms left before its deadline. */
 export interface RetryState {
-  /** The attempt that just failed, from 1. */
   readonly attempt: number;
-  /** Retries allowed after the first attempt. */
   readonly maxRetries: number;
-  /** Milliseconds left before the lookup's deadline. */
   readonly msLeft: number;
 }
 
@@ -79,7 +55,9 @@ export type RetryDecision = { readonly retry: false } | { readonly retry: true; 
  */
 export function decideRetry(failure: AttemptFailure, state: RetryState, now = Date.now(), random: () => number = Math.random): RetryDecision {
   const transient =
-    "status" in failure ? isRetryableStatus(failure.status) : failure.networkCode !== undefined && TRANSIENT_NETWORK_CODES.has(failure.networkCode);
+    "status" in failure
+      ? failure.status === 408 || failure.status === 429 || failure.status >= 500
+      : failure.networkCode !== undefined && TRANSIENT_NETWORK_CODES.has(failure.networkCode);
   if (!transient || state.attempt > state.maxRetries) return { retry: false };
   const advised = "status" in failure ? serverRetryDelayMs(failure.headers, now) : undefined;
   const waitMs = advised ?? backoffDelayMs(state.attempt, random);
@@ -87,31 +65,15 @@ export function decideRetry(failure: AttemptFailure, state: RetryState, now = Da
   return waitMs >= state.msLeft ? { retry: false } : { retry: true, waitMs };
 }
 
-/**
- * How long the server asked us to wait, in ms, from `retry-after-ms` or
- * `Retry-After` (seconds or an HTTP date), capped at `maxRetryAfterMs`.
- * `undefined` when it asked nothing usable.
- */
-function serverRetryDelayMs(headers: Readonly<Record<string, string | string[] | undefined>>, now = Date.now()): number | undefined {
-  const rawMs = first(headers["retry-after-ms"]);
-  const ms = Number(rawMs);
-  if (rawMs !== undefined && Number.isFinite(ms) && ms >= 0) return Math.min(ms, RETRY_POLICY.maxRetryAfterMs);
+/** The wait the server asked for, in ms (`retry-after-ms`, or `Retry-After` in seconds or as a date), capped; `undefined` if none. */
+function serverRetryDelayMs(headers: Readonly<Record<string, string | string[] | undefined>>, now: number): number | undefined {
+  const ms = Number(first(headers["retry-after-ms"]) ?? Number.NaN);
   const raw = first(headers["retry-after"])?.trim();
-  if (!raw) return undefined;
-  let delay: number;
-  if (/^\d+(\.\d+)?$/.test(raw)) delay = Number(raw) * 1000;
-  else {
-    const at = Date.parse(raw);
-    if (Number.isNaN(at)) return undefined;
-    delay = Math.max(0, at - now);
-  }
-  return Math.min(delay, RETRY_POLICY.maxRetryAfterMs);
+  const delay = Number.isFinite(ms) && ms >= 0 ? ms : !raw ? Number.NaN : /^\d+(\.\d+)?$/.test(raw) ? Number(raw) * 1000 : Math.max(0, Date.parse(raw) - now);
+  return Number.isNaN(delay) ? undefined : Math.min(delay, RETRY_POLICY.maxRetryAfterMs);
 }
 
-/**
- * Exponential backoff for retry number `retry` (1 for the first retry):
- * 0.5 s doubling to at most 8 s, less up to 25% jitter.
- */
+/** Exponential backoff for retry number `retry` (from 1): 0.5 s doubling to at most 8 s, less up to 25% jitter. */
 function backoffDelayMs(retry: number, random: () => number = Math.random): number {
   const step = Math.min(RETRY_POLICY.baseBackoffMs * 2 ** (retry - 1), RETRY_POLICY.maxBackoffMs);
   return Math.round(step * (1 - RETRY_POLICY.jitter * random()));

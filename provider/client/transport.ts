@@ -1,21 +1,19 @@
 /**
- * The transport: the requests of one flight, each through the shared
- * request limits, retried as `decideRetry` says, for as long as the most
- * patient caller waiting on the flight allows. It knows which URL to ask and
- * how to read the answer; what is shared, cached or batched is the planner's.
+ * The transport: a flight's requests, each through the request limits,
+ * retried as `decideRetry` says while a waiting caller allows. What is
+ * shared, cached or batched is the planner's.
  */
 import type { Dispatcher } from "undici";
-import { sleep } from "./cancellation";
-import { CloudflareResponseError } from "../core/errors";
-import { errorOfThrown, failureOfThrown, reasonOf } from "./failures";
+import { setTimeout as sleep } from "node:timers/promises";
+import { CloudflareApiError, CloudflareResponseError } from "../core/errors";
+import { errorOfThrown, failureOfThrown, reasonOf } from "./requestErrors";
 import type { Flight } from "./flight";
 import { type HttpResponse, MAX_BODY_BYTES, MAX_LIST_BODY_BYTES, httpGet } from "./http";
 import type { RequestLimiter } from "./limits";
-import { type Interpretation, type RequestIdentity, type ResultReader, interpretResponse } from "./response";
+import { type RequestIdentity, type ResultReader, interpretResponse, readKey, readKeyList } from "./response";
 import { type AttemptFailure, decideRetry } from "./retry";
-import { readKey, readKeyList } from "./results";
 import type { Connection } from "./connection";
-import { type SettingNames, settingLabel } from "../core/settings";
+import { settingLabel } from "../core/settings";
 import type { TurnKey } from "../core/types";
 
 /** Most pages of a list followed, should a server ever page it: 50 pages is far past any real account. */
@@ -34,42 +32,17 @@ export function accountPath(route: Route): string {
   return `${route.connection.basePath}/accounts/${route.accountId}/calls/turn_keys`;
 }
 
-/**
- * Who a request of `route` is about, for messages. Made for every call and
- * request but read only when one fails, so the URL is spelled out only then.
- */
-class Identity implements RequestIdentity {
-  constructor(
-    private readonly route: Route,
-    readonly keyId: string | undefined,
-    readonly keyName: string | undefined,
-  ) {}
-
-  get accountId(): string {
-    return this.route.accountId;
-  }
-
-  get what(): string {
-    return this.keyId === undefined ? "TURN key list" : "TURN key lookup";
-  }
-
-  get url(): string {
-    const list = accountPath(this.route);
-    return `${this.route.connection.origin}${this.keyId === undefined ? list : `${list}/${this.keyId}`}`;
-  }
-
-  get secrets(): readonly string[] {
-    return this.route.connection.secrets;
-  }
-
-  get names(): SettingNames {
-    return this.route.connection.names;
-  }
-}
-
 /** Who a request of `route` is about, for messages: the account's list, or the key `keyId` (or named `keyName`). */
 export function identity(route: Route, keyId?: string, keyName?: string): RequestIdentity {
-  return new Identity(route, keyId, keyName);
+  return {
+    accountId: route.accountId,
+    keyId,
+    keyName,
+    what: keyId === undefined ? "TURN key list" : "TURN key lookup",
+    url: `${route.connection.origin}${accountPath(route)}${keyId === undefined ? "" : `/${keyId}`}`,
+    secrets: route.connection.secrets,
+    names: route.connection.names,
+  };
 }
 
 /** One request of a flight. */
@@ -117,38 +90,36 @@ export class Transport {
   private async request<T>(flight: Flight<unknown>, route: Route, target: Target<T>): Promise<T> {
     const { connection } = route;
     for (let attempt = 1; ; attempt++) {
-      const acquired = this.limiter.acquire(connection.id, flight.cancel, attempt > 1);
-      const slot = acquired instanceof Promise ? await acquired : acquired;
+      const acquired = this.limiter.acquire(connection.id, flight.abandon.signal, attempt > 1);
+      const release = typeof acquired === "function" ? acquired : await acquired;
       flight.begin();
-      let outcome: Interpretation<T>;
+      let response: HttpResponse | undefined;
+      let error: CloudflareApiError;
       let failure: AttemptFailure;
       try {
-        const response: HttpResponse = await httpGet(
-          connection.origin,
-          target.path,
-          connection.headers,
-          flight.cancel,
+        const { signal } = flight.abandon;
+        response = await httpGet(
+          { origin: connection.origin, path: target.path, headers: connection.headers },
+          signal,
           this.dispatcherFor(route),
           target.maxBytes,
         );
         const read = interpretResponse(response, target.who, attempt, target.reader);
-        outcome = read instanceof Promise ? await read : read;
-        failure = response;
+        return read instanceof Promise ? await read : read;
       } catch (err) {
-        if (flight.cancel.cancelled) throw flight.cancel.reason;
-        outcome = { ok: false, error: errorOfThrown(err, target.who, connection.proxy, attempt) };
-        failure = failureOfThrown(err);
+        if (flight.abandon.signal.aborted) throw flight.abandon.signal.reason;
+        error = CloudflareApiError.isInstance(err) ? err : errorOfThrown(err, target.who, connection.proxy, attempt);
+        failure = response ?? failureOfThrown(err);
       } finally {
-        slot.release();
+        release();
       }
-      if (outcome.ok) return outcome.value;
-      const maxRetries = flight.afterFailure(attempt, outcome.error);
+      const maxRetries = flight.afterFailure(attempt, error);
       const decision = decideRetry(failure, { attempt, maxRetries, msLeft: flight.msLeft() });
-      if (!decision.retry) throw outcome.error;
+      if (!decision.retry) throw error;
       // Rate limits are per user: every call of that user, in every client, waits it out together.
-      if (outcome.error.status === 429) this.limiter.pauseFor(connection.id, decision.waitMs);
-      flight.log(`retrying GET ${target.path} in ${decision.waitMs} ms (attempt ${attempt + 1} of ${maxRetries + 1}): ${reasonOf(outcome.error)}`);
-      await sleep(decision.waitMs, flight.cancel);
+      if (error.status === 429) this.limiter.pauseFor(connection.id, decision.waitMs);
+      flight.log(`retrying GET ${target.path} in ${decision.waitMs} ms (attempt ${attempt + 1} of ${maxRetries + 1}): ${reasonOf(error)}`);
+      await sleep(decision.waitMs, undefined, { signal: flight.abandon.signal });
     }
   }
 }

@@ -6,21 +6,13 @@ const PACKAGE_NAME = "pulumi-cloudflare-turn-lookup";
 
 let version: string | undefined;
 
-/** This package's version, read once from its package.json (found by walking up, so source and build agree). */
+/** This package's version, from the nearest package.json of its name (source and build sit at different depths). */
 function packageVersion(): string {
-  if (version === undefined) {
-    version = "0.0.0";
-    for (let dir = __dirname; ; dir = path.dirname(dir)) {
-      const file = path.join(dir, "package.json");
-      if (fs.existsSync(file)) {
-        const pkg = JSON.parse(fs.readFileSync(file, "utf8")) as { name?: string; version?: string };
-        if (pkg.name === PACKAGE_NAME && pkg.version) {
-          version = pkg.version;
-          break;
-        }
-      }
-      if (path.dirname(dir) === dir) break;
-    }
+  for (let dir = __dirname; version === undefined; dir = path.dirname(dir)) {
+    const file = path.join(dir, "package.json");
+    const pkg = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as { name?: string; version?: string }) : {};
+    if (pkg.name === PACKAGE_NAME && pkg.version) version = pkg.version;
+    else if (path.dirname(dir) === dir) version = "0.0.0";
   }
   return version;
 }

@@ -24,6 +24,9 @@ export interface SettingRow {
   readonly plugin: boolean;
 }
 
+/** Cloudflare's request limit per user, which the default request budget mirrors. */
+export const CLOUDFLARE_RATE_LIMIT = { requests: 1200, intervalMs: 300_000, text: "1,200 requests per five minutes per user" } as const;
+
 /** Every setting, in the order the docs list them. */
 export const SETTINGS = [
   { option: "apiToken", group: "connection", configKey: "cloudflare:apiToken", env: "CLOUDFLARE_API_TOKEN", secret: true, default: undefined, plugin: true },
@@ -55,10 +58,18 @@ export const SETTINGS = [
     configKey: "turnKeyLookup:requestsPerInterval",
     env: undefined,
     secret: false,
-    default: 1200,
+    default: CLOUDFLARE_RATE_LIMIT.requests,
     plugin: true,
   },
-  { option: "intervalMs", group: "limits", configKey: "turnKeyLookup:intervalMs", env: undefined, secret: false, default: 300_000, plugin: true },
+  {
+    option: "intervalMs",
+    group: "limits",
+    configKey: "turnKeyLookup:intervalMs",
+    env: undefined,
+    secret: false,
+    default: CLOUDFLARE_RATE_LIMIT.intervalMs,
+    plugin: true,
+  },
   // Half the window: room for the user's other tools.
   { option: "burst", group: "limits", configKey: "turnKeyLookup:burst", env: undefined, secret: false, default: 600, plugin: true },
   { option: "timeoutMs", group: "call", configKey: undefined, env: undefined, secret: false, default: 60_000, plugin: true },
@@ -185,9 +196,13 @@ export function clearTextWarning(configKey: string, stack: string | undefined): 
   );
 }
 
-/** The account id from `CLOUDFLARE_ACCOUNT_ID`, if set. */
-export function accountIdFromEnv(env: NodeJS.ProcessEnv): string | undefined {
-  return nonEmpty(env[setting("accountId").env!]);
+/**
+ * The account a lookup uses: the one `given` (a call's argument, or a
+ * provider's setting), else `CLOUDFLARE_ACCOUNT_ID` from `env`. Every face's
+ * account fallback is this one.
+ */
+export function accountIdOr<T>(given: T | undefined, env: NodeJS.ProcessEnv = process.env): T | string | undefined {
+  return given ?? nonEmpty(env[setting("accountId").env!]);
 }
 
 /** Checks a whole-number option: `undefined` gives `fallback`; anything else must be an integer >= `min`. */

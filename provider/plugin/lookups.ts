@@ -6,7 +6,7 @@
  */
 import { createTurnKeyClient } from "../client";
 import { TurnKeyInputError } from "../core/errors";
-import { accountIdFromEnv, clearTextWarning, connectionFromEnv } from "../core/settings";
+import { accountIdOr, clearTextWarning, connectionFromEnv } from "../core/settings";
 import { type ConfigKeyHints, configKeyHints, isCredentialKey, nearMissSentence, withConfigHints } from "../core/configHints";
 import { ID_PATTERN, validateId, validateName } from "../core/ids";
 import { type LookupOptions, type TurnKey, type TurnKeyClient, listedTurnKeys } from "../core/types";
@@ -140,10 +140,10 @@ export class PluginProvider {
     }
   }
 
-  /** The account of a call: its argument, else the provider's `accountId` (the client then falls back to `CLOUDFLARE_ACCOUNT_ID`). */
+  /** The account of a call: its argument, else the provider's `accountId`, else `CLOUDFLARE_ACCOUNT_ID`. */
   private account(value: unknown): string | undefined {
-    if (value === undefined || value === null || value === "") return this.config.accountId;
-    return validateId("accountId", value, PLUGIN_NAMES);
+    const given = value === undefined || value === null || value === "" ? undefined : validateId("accountId", value, PLUGIN_NAMES);
+    return accountIdOr(given ?? this.config.accountId);
   }
 
   /** Runs the function `token` on `args`. */
@@ -160,8 +160,7 @@ export class PluginProvider {
       case TOKENS.lookupTurnKeys: {
         const accountId = this.account(args.accountId);
         const keys = await this.lookup((client, options) => client.listTurnKeys({ accountId }, options));
-        // The list was read, so the account was known: the argument's, the provider's or the environment's.
-        return { accountId: accountId ?? accountIdFromEnv(process.env), keys: listedTurnKeys(keys) };
+        return { accountId, keys: listedTurnKeys(keys) };
       }
       default:
         throw new TurnKeyInputError("token", `${PACKAGE} has no function ${token}; it has ${Object.values(TOKENS).slice(0, 3).join(", ")}.`);
@@ -185,7 +184,7 @@ export class PluginProvider {
         failures.push({ property, reason: err instanceof Error ? err.message : String(err) });
       }
     };
-    take("accountId", () => (news.accountId === UNKNOWN ? UNKNOWN : (this.account(news.accountId) ?? accountIdFromEnv(process.env))));
+    take("accountId", () => (news.accountId === UNKNOWN ? UNKNOWN : this.account(news.accountId)));
     take("keyId", () => news.keyId);
     return { inputs, failures };
   }
@@ -228,7 +227,7 @@ export class PluginProvider {
   ): Promise<{ id: string; outputs: KeyOutputs; inputs: { accountId: string; keyId: string } }> {
     const parts = id.split(ID_SEPARATOR);
     // A bare key id names its account through the provider or the environment; without one, the id's form is what to fix.
-    const account = parts.length === 2 ? parts[0] : (this.account(undefined) ?? accountIdFromEnv(process.env));
+    const account = parts.length === 2 ? parts[0] : this.account(undefined);
     if (parts.length > 2 || account === undefined || (parts.length === 1 && !ID_PATTERN.test(id))) {
       throw new TurnKeyInputError("id", `A TurnKeyLookup's id is <accountId>/<keyId>; got ${JSON.stringify(id)}.`);
     }

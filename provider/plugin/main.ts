@@ -1,23 +1,25 @@
 /**
  * `pulumi-resource-cloudflare-turn-lookup`: the engine starts this file on
  * the user's Node.js. The version check comes first and needs nothing
- * loaded, so that an old Node.js gets one line, not a syntax error from a
- * dependency.
+ * loaded, so that an unsupported Node.js gets one line, not a syntax error
+ * from a dependency.
  */
-const MINIMUM = [20, 18, 1] as const;
+/** package.json's `engines.node`, put in by the build (scripts/build-plugin.mjs): the one statement of the supported versions. */
+declare const NODE_ENGINES: string;
 
-function tooOld(version: string): boolean {
-  const have = version.split(".").map(Number);
-  for (let i = 0; i < MINIMUM.length; i++) {
-    if ((have[i] ?? 0) !== MINIMUM[i]) return (have[i] ?? 0) < MINIMUM[i];
-  }
-  return false;
+/** Whether `version` is in `range`, alternatives of caret ranges such as `^20.18.1 || ^22.0.0`. */
+function supported(version: string, range: string): boolean {
+  const [major, minor, patch] = version.split(".").map(Number);
+  return range.split("||").some((alternative) => {
+    const [m, n, p] = alternative.trim().replace(/^\^/, "").split(".").map(Number);
+    return major === m && (minor > n || (minor === n && patch >= p));
+  });
 }
 
-if (tooOld(process.versions.node)) {
+if (!supported(process.versions.node, NODE_ENGINES)) {
   process.stderr.write(
-    `pulumi-resource-cloudflare-turn-lookup needs Node.js ${MINIMUM.join(".")} or newer; the node on PATH is v${process.versions.node} (${process.execPath}). ` +
-      "Install a newer Node.js, or put one first on PATH.\n",
+    `pulumi-resource-cloudflare-turn-lookup runs on Node.js ${NODE_ENGINES}; the node on PATH is v${process.versions.node} (${process.execPath}). ` +
+      "Install a supported Node.js, or put one first on PATH.\n",
   );
   process.exit(1);
 }

@@ -10,7 +10,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { type ListedTurnKey, type TurnKey, type TurnKeyClient, listedTurnKeys } from "../core/types";
 import { dependencyGate } from "./dependencies";
-import { type KnownArguments, accountIdOrEnv, checkCall, forProgram } from "./inputs";
+import { type KnownArguments, checkCall, forProgram } from "./inputs";
+import { accountIdOr } from "../core/settings";
 import { withProgramClient } from "./programConfig";
 
 /** Arguments of {@link lookupTurnKey}. */
@@ -143,7 +144,7 @@ export function lookupTurnKeyByNameOutput(args: LookupTurnKeyByNameOutputArgs, o
  * lands in state. A malformed argument or setting throws at the call.
  */
 export function lookupTurnKeys(args: LookupTurnKeysArgs = {}, opts?: pulumi.InvokeOptions): Promise<LookupTurnKeysResult> {
-  const accountId = accountIdOrEnv(args.accountId);
+  const accountId = accountIdOr(args.accountId);
   return promiseOf("lookupTurnKeys", { accountId }, opts, async (client) => ({
     accountId: accountId!,
     keys: listedTurnKeys(await client.listTurnKeys({ accountId })),

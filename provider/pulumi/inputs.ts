@@ -7,7 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { TurnKeyInputError, TurnKeyLookupError } from "../core/errors";
 import { validateId, validateName } from "../core/ids";
-import { accountIdFromEnv, wholeNumber } from "../core/settings";
+import { accountIdOr, wholeNumber } from "../core/settings";
 import { type DependsOn, checkDependsOn } from "./dependencies";
 import { checkProgramSettings, warnAboutConfig } from "./programConfig";
 import { markAsRunError } from "./sdkInternals";
@@ -36,11 +36,6 @@ export type KnownArguments<A> = { readonly [K in keyof A]: K extends ArgumentNam
 /** Whether a value arrives later: an Output or a Promise. */
 function isEventual(value: unknown): boolean {
   return pulumi.Output.isInstance(value) || value instanceof Promise;
-}
-
-/** The account id a lookup uses: its argument, else `CLOUDFLARE_ACCOUNT_ID`. The one place that fallback is written. */
-export function accountIdOrEnv<T>(value: T | undefined): T | string | undefined {
-  return value ?? accountIdFromEnv(process.env);
 }
 
 /**
@@ -75,7 +70,7 @@ export function checkCall<A extends KnownArguments<A>>(fn: string, args: { reado
     }
     checkDependsOn(dependsOn);
     const certain = !eventual && dependsOn === undefined;
-    if (certain) CHECKS.accountId(accountIdOrEnv(given.accountId));
+    if (certain) CHECKS.accountId(accountIdOr(given.accountId));
     checkProgramSettings(certain);
     return eventual;
   });

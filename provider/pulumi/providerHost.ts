@@ -44,7 +44,7 @@ export class ProviderHost {
   /** Why the stack config could not configure a client: every read fails with it, once each, as a read's own error. */
   private misconfigured: Error | undefined;
   private hints: ConfigKeyHints = { nearMisses: [], unknown: [] };
-  private readonly quiet = new QuietFailures();
+  private readonly quiet = new QuietErrors();
 
   /**
    * Builds the client from the stack's configuration (credentials, base URL,
@@ -165,7 +165,7 @@ export class ProviderHost {
  * lookups failing from one shared cause (one refused list request) each
  * drop theirs. Anything else still prints in full.
  */
-class QuietFailures {
+class QuietErrors {
   private readonly pending = new Map<string, number>();
   private installed = false;
 

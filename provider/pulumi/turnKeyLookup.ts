@@ -3,7 +3,8 @@ import { checkDependsOn, dependencyGate } from "./dependencies";
 import { lookupProvider } from "./dynamicProvider";
 import { TurnKeyInputError } from "../core/errors";
 import { byNameResourceId } from "./resourceIds";
-import { accountIdOrEnv, asExpectedFailure, checkedArgument, checkedFor } from "./inputs";
+import { asExpectedFailure, checkedArgument, checkedFor } from "./inputs";
+import { accountIdOr } from "../core/settings";
 import { warnAboutConfig } from "./programConfig";
 
 /** Arguments of {@link TurnKeyLookup}: the account, and exactly one of `keyId` and `name`. */
@@ -64,7 +65,7 @@ export class TurnKeyLookup extends pulumi.dynamic.Resource {
    */
   constructor(name: string, args: TurnKeyLookupArgs, opts?: pulumi.CustomResourceOptions) {
     const prefix = `TurnKeyLookup ${name}`;
-    const accountId = checkedArgument(prefix, "accountId", accountIdOrEnv(args?.accountId));
+    const accountId = checkedArgument(prefix, "accountId", accountIdOr(args?.accountId));
     const byName = args.name !== undefined;
     if (byName === (args.keyId !== undefined)) {
       throw asExpectedFailure(

@@ -3,7 +3,8 @@ import { lookupProvider } from "./dynamicProvider";
 import { TURN_KEYS_ID } from "./resourceIds";
 import type { ListedTurnKey } from "../core/types";
 import { warnAboutConfig } from "./programConfig";
-import { accountIdOrEnv, checkedArgument } from "./inputs";
+import { checkedArgument } from "./inputs";
+import { accountIdOr } from "../core/settings";
 import { readId } from "./turnKeyLookup";
 
 /** Arguments of {@link TurnKeys}. */
@@ -34,7 +35,7 @@ export class TurnKeys extends pulumi.dynamic.Resource {
    * @throws TurnKeyInputError if an account id given as a plain string is malformed, or none is given or set
    */
   constructor(name: string, args: TurnKeysArgs = {}, opts?: pulumi.CustomResourceOptions) {
-    const accountId = checkedArgument(`TurnKeys ${name}`, "accountId", accountIdOrEnv(args.accountId));
+    const accountId = checkedArgument(`TurnKeys ${name}`, "accountId", accountIdOr(args.accountId));
     warnAboutConfig();
     super(lookupProvider, name, { accountId, keys: undefined }, { ...opts, id: readId(`TurnKeys ${name}`, TURN_KEYS_ID, opts) }, "cloudflare", "TurnKeys");
   }

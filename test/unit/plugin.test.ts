@@ -283,19 +283,22 @@ describe("the engine's arguments", () => {
   });
 });
 
+/** The supported Node.js versions: package.json's engines, which the build writes into the plugin. */
+const ENGINES = (JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")) as { engines: { node: string } }).engines.node;
+
 describe("the plugin's executable", () => {
-  it("asks for Node.js 20.18.1 or newer, in one line, when the node on PATH is older", () => {
-    // A node on PATH that reports an old version before the plugin's own check runs.
-    const bin = fs.mkdtempSync(path.join(os.tmpdir(), "old-node-"));
-    const preload = path.join(bin, "old.cjs");
-    fs.writeFileSync(preload, 'Object.defineProperty(process, "versions", { value: { ...process.versions, node: "20.11.0" } });\n');
+  it.each(["20.11.0", "21.7.3", "23.0.0", "25.1.0"])("refuses Node.js %s, outside package.json's engines, in one line", (version) => {
+    // A node on PATH that reports another version before the plugin's own check runs.
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), "other-node-"));
+    const preload = path.join(bin, "other.cjs");
+    fs.writeFileSync(preload, `Object.defineProperty(process, "versions", { value: { ...process.versions, node: "${version}" } });\n`);
     fs.writeFileSync(path.join(bin, "node"), `#!/bin/sh\nexec "${process.execPath}" --require "${preload}" "$@"\n`, { mode: 0o755 });
     try {
       const r = spawnSync(PLUGIN, [], { encoding: "utf8", env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}` } });
       expect(r.status).toBe(1);
       expect(r.stdout).toBe("");
-      expect(r.stderr).toMatch(
-        /^pulumi-resource-cloudflare-turn-lookup needs Node\.js 20\.18\.1 or newer; the node on PATH is v20\.11\.0 \(.*\)\. Install a newer Node\.js, or put one first on PATH\.\n$/,
+      expect(r.stderr).toBe(
+        `pulumi-resource-cloudflare-turn-lookup runs on Node.js ${ENGINES}; the node on PATH is v${version} (${process.execPath}). Install a supported Node.js, or put one first on PATH.\n`,
       );
     } finally {
       fs.rmSync(bin, { recursive: true, force: true });
@@ -326,7 +329,7 @@ describe("the plugin's executable", () => {
     const r = spawnSync(PLUGIN, [], { encoding: "utf8", env: { PATH: "/nonexistent" } });
     expect(r.status).toBe(1);
     expect(r.stderr).toBe(
-      "pulumi-resource-cloudflare-turn-lookup needs Node.js 20.18.1 or newer on PATH, and found no node command. Install Node.js, or put it on PATH.\n",
+      `pulumi-resource-cloudflare-turn-lookup needs Node.js ${ENGINES} on PATH, and found no node command. Install Node.js, or put it on PATH.\n`,
     );
   });
 });

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEmulator, startEmulator } from "../../emulator";
 import { CloudflareConnectionError, TurnKeyInputError, createTurnKeyClient } from "../../provider/lookupClient";
 import { PROXY_ENV, proxyFor } from "../../provider/client/proxy";
+
 import { ACCOUNT_ID, CANARY_TOKEN, KEY_ID } from "../support/ids";
 import { type PrivateCa, type RecordingProxy, type TlsFront, closedPort, makePrivateCa, startRecordingProxy, startTlsFront } from "../support/network";
 import { REPO } from "../support/packed";

@@ -96,3 +96,19 @@ describe("docs/installation-configuration.md's tables match SETTINGS", () => {
     }
   });
 });
+
+describe("the supported Node.js versions", () => {
+  it("are stated in the docs as package.json's engines says them, and nowhere else differently", () => {
+    const engines = (JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")) as { engines: { node: string } }).engines.node;
+    for (const [file, text] of [
+      ["README.md", README],
+      ["docs/installation-configuration.md", INSTALLATION],
+    ] as const) {
+      const ranges = [...text.matchAll(/`(\^\d+\.\d+\.\d+(?: \|\| \^\d+\.\d+\.\d+)+)`/g)].map((m) => m[1]);
+      expect(ranges.length, file).toBeGreaterThan(0);
+      expect(new Set(ranges), file).toEqual(new Set([engines]));
+      // No other statement of a floor, such as "Node.js 20.18.1 or newer".
+      expect(text, file).not.toMatch(/Node\.js \d+\.\d+\.\d+ or newer/);
+    }
+  });
+});

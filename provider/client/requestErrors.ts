@@ -1,31 +1,23 @@
 /**
- * The errors of a request that got no usable response: a network or TLS
- * failure (directly or through a proxy), a body over its cap, the caller's
- * deadline or signal. What a response means is read in `response.ts`; whether
- * to try again is decided in `retry.ts`.
+ * The errors of a request that got no usable response: a network, TLS or
+ * proxy failure, a body over its cap, the caller's deadline or signal.
  */
 import { type CloudflareApiError, CloudflareConnectionError, CloudflareResponseError, CloudflareTimeoutError, TurnKeyLookupAbortedError } from "../core/errors";
 import { BodyTooLargeError } from "./http";
 import type { ProxyRoute } from "./proxy";
 import { redactSecrets } from "./redact";
-import { type RequestIdentity, header } from "./response";
+import { type RequestIdentity, about, header } from "./response";
 import type { AttemptFailure } from "./retry";
 import { isTlsFailure, networkErrorCode } from "./retry";
 import { type SettingNames, settingLabel } from "../core/settings";
 
 /** Certificate errors of an issuer Node.js does not trust: a private CA, or a TLS-inspecting proxy's. */
 const UNKNOWN_ISSUER_CODES = new Set([
-  "UNABLE_TO_GET_ISSUER_CERT",
-  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
-  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-  "SELF_SIGNED_CERT_IN_CHAIN",
-  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  ...["UNABLE_TO_GET_ISSUER_CERT", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY", "UNABLE_TO_VERIFY_LEAF_SIGNATURE"],
+  ...["SELF_SIGNED_CERT_IN_CHAIN", "DEPTH_ZERO_SELF_SIGNED_CERT"],
 ]);
 
-/**
- * The status a proxy answered `CONNECT` with, when it did not open the
- * tunnel. undici reports it only in its error's text.
- */
+/** The status a proxy answered `CONNECT` with, when it did not open the tunnel (undici says it only in its error's text). */
 function proxyStatus(err: unknown): number | undefined {
   const match = err instanceof Error ? /Proxy response \((\d{3})\)/.exec(err.message) : null;
   return match ? Number(match[1]) : undefined;
@@ -40,7 +32,7 @@ export function failureOfThrown(err: unknown): AttemptFailure {
 
 /** Turns what a request threw into one of our errors. */
 export function errorOfThrown(err: unknown, who: RequestIdentity, proxy: ProxyRoute | undefined, attempt: number): CloudflareApiError {
-  const base = { accountId: who.accountId, keyId: who.keyId, keyName: who.keyName, attempts: attempt };
+  const base = { ...about(who), attempts: attempt };
   if (err instanceof BodyTooLargeError) {
     return new CloudflareResponseError({
       ...base,
@@ -92,13 +84,8 @@ function hintFor(code: string | undefined, proxy: ProxyRoute | undefined, names:
 /** The error of a call whose deadline passed; `last` is the last failure seen, if any. */
 export function timeoutError(timeoutMs: number, who: RequestIdentity, last: CloudflareApiError | undefined): CloudflareTimeoutError {
   return new CloudflareTimeoutError({
-    accountId: who.accountId,
-    keyId: who.keyId,
-    keyName: who.keyName,
-    status: last?.status,
-    errors: last?.errors,
-    rayId: last?.rayId,
-    attempts: last?.attempts,
+    ...about(who),
+    ...(last && { status: last.status, errors: last.errors, rayId: last.rayId, attempts: last.attempts }),
     summary: `The ${who.what} did not finish within its ${timeoutMs} ms deadline${last ? ` (last failure: ${reasonOf(last)})` : ""}`,
     hint: timeoutAdvice(who.names),
   });
@@ -114,9 +101,7 @@ function timeoutAdvice(names: SettingNames): string {
 /** The error of a call its caller's signal aborted. */
 export function abortedError(who: RequestIdentity, signal: AbortSignal): TurnKeyLookupAbortedError {
   return new TurnKeyLookupAbortedError({
-    accountId: who.accountId,
-    keyId: who.keyId,
-    keyName: who.keyName,
+    ...about(who),
     // A reason given as words ("cancelled") says what happened; any other reason is the caller's own.
     summary: `The ${who.what} was ${typeof signal.reason === "string" ? signal.reason : "aborted by its signal"}`,
     cause: signal.reason,
