@@ -42,7 +42,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ["../client", "../client/*", "../pulumi", "../pulumi/*", "../plugin", "../plugin/*", "@pulumi/pulumi", "@pulumi/pulumi/*"],
+              group: ["../client", "../client/*", "../engine/*", "../pulumi", "../pulumi/*", "../plugin", "../plugin/*", "@pulumi/pulumi", "@pulumi/pulumi/*"],
               message: "provider/core imports no other layer.",
             },
           ],
@@ -58,7 +58,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ["../pulumi", "../pulumi/*", "../plugin", "../plugin/*", "@pulumi/pulumi", "@pulumi/pulumi/*"],
+              group: ["../engine/*", "../pulumi", "../pulumi/*", "../plugin", "../plugin/*", "@pulumi/pulumi", "@pulumi/pulumi/*"],
               message: "provider/client knows nothing of Pulumi: it imports provider/core only.",
             },
           ],
@@ -79,6 +79,21 @@ export default tseslint.config(
               regex: "^@pulumi/pulumi(?!/proto/)",
               message: "The plugin uses the SDK's generated gRPC stubs (@pulumi/pulumi/proto/*) only: the SDK's runtime is a program's, not a plugin's.",
             },
+          ],
+        },
+      ],
+    },
+  },
+  // The engine's services, shared by both faces: the SDK's generated gRPC stubs only, and no face.
+  {
+    files: ["provider/engine/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["../*"], message: "provider/engine is shared by both faces: it imports no layer of the package." },
+            { regex: "^@pulumi/pulumi(?!/proto/)", message: "provider/engine uses the SDK's generated gRPC stubs (@pulumi/pulumi/proto/*) only." },
           ],
         },
       ],

@@ -14,6 +14,7 @@ import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { ResourceProviderService } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as rpc from "@pulumi/pulumi/proto/provider_pb";
 import { PluginInfo, type PluginAttach } from "@pulumi/pulumi/proto/plugin_pb";
+import { EngineLog } from "../engine/log";
 import { requireBundle } from "./codeCache";
 import type { PluginProvider } from "./lookups";
 import { secretProperties, unwrap, wrap } from "./wire";
@@ -50,32 +51,6 @@ export function engineAddress(args: readonly string[]): string | undefined {
   return undefined;
 }
 
-/** The engine's log, for warnings the user must see (a credential stored in clear text, a mistyped key). */
-class EngineLog {
-  private client: import("@pulumi/pulumi/proto/engine_grpc_pb").EngineClient | undefined;
-
-  constructor(private address: string | undefined) {}
-
-  /** The engine this plugin now serves (`Attach` names a new one). */
-  attach(address: string): void {
-    this.client?.close();
-    this.client = undefined;
-    this.address = address;
-  }
-
-  warn(message: string): void {
-    if (!this.address) {
-      process.stderr.write(`warning: ${message}\n`);
-      return;
-    }
-    // Loaded only for a warning: most runs never send one.
-    const engine = require("@pulumi/pulumi/proto/engine_grpc_pb") as typeof import("@pulumi/pulumi/proto/engine_grpc_pb");
-    const pb = require("@pulumi/pulumi/proto/engine_pb") as typeof import("@pulumi/pulumi/proto/engine_pb");
-    this.client ??= new engine.EngineClient(this.address, grpc.credentials.createInsecure());
-    this.client.log(new pb.LogRequest().setSeverity(pb.LogSeverity.WARNING).setMessage(message), () => undefined);
-  }
-}
-
 /** The service's handlers over one provider. */
 function handlers(engine: EngineLog): grpc.UntypedServiceImplementation {
   // The schema, beside the bundle: read when first asked for, then kept.
@@ -91,7 +66,8 @@ function handlers(engine: EngineLog): grpc.UntypedServiceImplementation {
         // Now: the engine may stop the plugin as soon as the operation's last call is answered.
         loaded.saveCache();
       }
-      provider = new bundle.PluginProvider((message) => engine.warn(message));
+      // Warnings the user must see (a credential stored in clear text, a mistyped key); on stderr when started by hand.
+      provider = new bundle.PluginProvider((message) => engine.send("warning", message) || process.stderr.write(`warning: ${message}\n`));
     }
     return provider;
   };
@@ -186,7 +162,7 @@ function handlers(engine: EngineLog): grpc.UntypedServiceImplementation {
  */
 export async function serve(args: readonly string[]): Promise<number> {
   const server = new grpc.Server({ "grpc.max_receive_message_length": 400 * 1024 * 1024 });
-  server.addService(ResourceProviderService, handlers(new EngineLog(engineAddress(args))));
+  server.addService(ResourceProviderService, handlers(new EngineLog(grpc, engineAddress(args))));
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
   );

@@ -3,7 +3,8 @@
  * `pulumi up --debug` (or `-v=9 --logtostderr`) shows them. The engine passes
  * its address as the dynamic provider's first argument.
  */
-import { engineLogClient } from "./sdkInternals";
+import { EngineLog } from "../engine/log";
+import { sdkGrpc } from "./sdkInternals";
 
 type Logger = (message: string) => void;
 
@@ -23,8 +24,8 @@ export function engineDebugLogger(argv: readonly string[] = process.argv): Logge
 function connect(address: string | undefined): Logger | null {
   if (!address || !/^[\w.[\]:-]+:\d+$/.test(address)) return null;
   try {
-    const client = engineLogClient(address);
-    return (message) => client.debug(`[TurnKeyLookup] ${message}`);
+    const log = new EngineLog(sdkGrpc(), address);
+    return (message) => void log.send("debug", `[TurnKeyLookup] ${message}`);
   } catch {
     return null;
   }

@@ -68,35 +68,12 @@ export async function componentChildren(component: pulumi.ComponentResource): Pr
   return [...(internal.__childResources ?? [])];
 }
 
-/** A client of the engine's `Log` service, with what one DEBUG line needs. */
-export interface EngineLogClient {
-  /** Sends one DEBUG line; failures are ignored, since logging must never fail a lookup. */
-  debug(message: string): void;
-}
-
 /**
- * Connects to the engine at `address` with the SDK's own generated gRPC
- * stubs, through the very `@grpc/grpc-js` copy the SDK uses. The SDK
- * connects a program to the engine's log, not a provider process.
+ * The `@grpc/grpc-js` that the SDK's generated stubs load: a client made with
+ * another copy's credentials is refused. The SDK connects a program to the
+ * engine's log, not a provider process, so the provider process makes its own client.
  */
-export function engineLogClient(address: string): EngineLogClient {
+export function sdkGrpc(): typeof import("@grpc/grpc-js") {
   const pulumiDir = require.resolve("@pulumi/pulumi/package.json").replace(/package\.json$/, "");
-  const grpc = require(require.resolve("@grpc/grpc-js", { paths: [pulumiDir] })) as typeof import("@grpc/grpc-js");
-  const { EngineClient } = require("@pulumi/pulumi/proto/engine_grpc_pb") as {
-    EngineClient: new (addr: string, creds: unknown) => { log(req: unknown, cb: (err: unknown) => void): void };
-  };
-  const proto = require("@pulumi/pulumi/proto/engine_pb") as {
-    LogRequest: new () => { setSeverity(s: number): void; setMessage(m: string): void; setEphemeral(e: boolean): void };
-    LogSeverity: { DEBUG: number };
-  };
-  const client = new EngineClient(address, grpc.credentials.createInsecure());
-  return {
-    debug(message) {
-      const req = new proto.LogRequest();
-      req.setSeverity(proto.LogSeverity.DEBUG);
-      req.setMessage(message);
-      req.setEphemeral(false);
-      client.log(req, () => undefined);
-    },
-  };
+  return require(require.resolve("@grpc/grpc-js", { paths: [pulumiDir] })) as typeof import("@grpc/grpc-js");
 }

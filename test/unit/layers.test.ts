@@ -25,6 +25,9 @@ beforeAll(() => {
   write("provider/plugin/internals.ts", 'import { Caller } from "../client/flight";\nexport const caller = Caller;\n');
   write("provider/plugin/sdk.ts", 'import * as pulumi from "@pulumi/pulumi";\nexport const sdk = pulumi.getStack;\n');
   write("provider/plugin/stubs.ts", 'import { PluginInfo } from "@pulumi/pulumi/proto/plugin_pb";\nexport const info = PluginInfo;\n');
+  write("provider/engine/violation.ts", 'import { PLUGIN_NAMES } from "../plugin/config";\nexport const names = PLUGIN_NAMES;\n');
+  write("provider/engine/sdk.ts", 'import * as pulumi from "@pulumi/pulumi";\nexport const sdk = pulumi.getStack;\n');
+  write("provider/client/engine.ts", 'import { EngineLog } from "../engine/log";\nexport const log = EngineLog;\n');
   // A cycle through three modules of core, as settings.ts, names.ts and types.ts once made.
   write("provider/core/cycleA.ts", 'import { b } from "./cycleB";\nexport const a = (): number => b() + 1;\n');
   write("provider/core/cycleB.ts", 'import { c } from "./cycleC";\nexport const b = (): number => c() + 1;\n');
@@ -69,6 +72,17 @@ describe("the layer rule in eslint.config.mjs", () => {
     ]);
     expect(await restrictedImports("provider/plugin/sdk.ts")).toHaveLength(1);
     expect(await restrictedImports("provider/plugin/stubs.ts")).toEqual([]);
+  }, 60_000);
+
+  it("keeps the engine's shared log to the SDK's generated stubs, and out of the client", async () => {
+    expect(await restrictedImports("provider/engine/violation.ts")).toEqual([
+      "'../plugin/config' import is restricted from being used by a pattern. provider/engine is shared by both faces: it imports no layer of the package.",
+    ]);
+    expect(await restrictedImports("provider/engine/sdk.ts")).toEqual([
+      "'@pulumi/pulumi' import is restricted from being used by a pattern. provider/engine uses the SDK's generated gRPC stubs (@pulumi/pulumi/proto/*) only.",
+    ]);
+    expect(await restrictedImports("provider/engine/log.ts")).toEqual([]);
+    expect(await restrictedImports("provider/client/engine.ts")).toHaveLength(1);
   }, 60_000);
 });
 

@@ -4,16 +4,12 @@
 // user's stack.
 import * as pulumi from "@pulumi/pulumi";
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  componentChildren,
-  engineLogClient,
-  isConfigSecret,
-  markAsRunError,
-  providerConfigKeys,
-  resourcesOf,
-  runStore,
-} from "../../provider/pulumi/sdkInternals";
+import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import { type LogRequest, LogSeverity } from "@pulumi/pulumi/proto/engine_pb";
+import { EngineLog } from "../../provider/engine/log";
+import { componentChildren, isConfigSecret, markAsRunError, providerConfigKeys, resourcesOf, runStore, sdkGrpc } from "../../provider/pulumi/sdkInternals";
 import { mockEngine } from "../support/mocks";
+import { until } from "../support/until";
 
 describe("the SDK internals this package reads", () => {
   afterEach(() => {
@@ -77,8 +73,28 @@ describe("the SDK internals this package reads", () => {
     expect(pulumi.RunError.isInstance(err)).toBe(true);
   });
 
-  it("engineLogClient: the SDK's generated engine stubs and its grpc-js load and make a client", () => {
-    const client = engineLogClient("127.0.0.1:1");
-    expect(typeof client.debug).toBe("function");
+  it("sdkGrpc: the SDK's own grpc-js, whose credentials its generated stubs accept: a DEBUG line reaches an engine over a real socket", async () => {
+    const grpcJs = sdkGrpc();
+    const stubs = require("@pulumi/pulumi/proto/engine_grpc_pb") as typeof import("@pulumi/pulumi/proto/engine_grpc_pb");
+    const received: { severity: number; message: string }[] = [];
+    const server = new grpcJs.Server();
+    server.addService(stubs.EngineService, {
+      log: (call: { request: LogRequest }, done: (err: null, reply: Empty) => void) => {
+        received.push({ severity: call.request.getSeverity(), message: call.request.getMessage() });
+        done(null, new Empty());
+      },
+    } as unknown as import("@grpc/grpc-js").UntypedServiceImplementation);
+    const port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync("127.0.0.1:0", grpcJs.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+    );
+    try {
+      const log = new EngineLog(grpcJs, `127.0.0.1:${port}`);
+      expect(log.send("debug", "one line")).toBe(true);
+      expect(new EngineLog(grpcJs, undefined).send("debug", "nowhere")).toBe(false);
+      await until(() => received.length === 1, "the engine has the line");
+      expect(received).toEqual([{ severity: LogSeverity.DEBUG, message: "one line" }]);
+    } finally {
+      server.forceShutdown();
+    }
   });
 });
