@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "sdk-check-"));
 try {
-  // The Go SDK's go.mod and go.sum are written by hand, not generated: carry them over.
+  // The Go SDK's go.mod and go.sum are written by hand, not generated: carry them over (checked below with go mod tidy -diff).
   fs.mkdirSync(path.join(scratch, "go"), { recursive: true });
   for (const f of ["go.mod", "go.sum"]) fs.copyFileSync(path.join(REPO, "sdk", "go", f), path.join(scratch, "go", f));
   execFileSync("go", ["-C", path.join(REPO, "tools", "sdkgen"), "run", ".", path.join(REPO, "provider", "plugin", "schema.json"), scratch], {
@@ -36,7 +36,15 @@ try {
     );
     process.exit(1);
   }
-  process.stdout.write("sdk/ is what the schema generates.\n");
+  // go.mod and go.sum are written by hand: they must be exactly what the generated code needs, with nothing missing or left over.
+  const tidy = spawnSync("go", ["-C", path.join(REPO, "sdk", "go"), "mod", "tidy", "-diff"], { encoding: "utf8" });
+  if (tidy.status !== 0) {
+    process.stderr.write(
+      `${tidy.stdout}${tidy.stderr}\nsdk/go's go.mod or go.sum is not what the Go SDK needs: run go mod tidy in sdk/go, and commit the result.\n`,
+    );
+    process.exit(1);
+  }
+  process.stdout.write("sdk/ is what the schema generates, and sdk/go's go.mod and go.sum are tidy.\n");
 } finally {
   fs.rmSync(scratch, { recursive: true, force: true });
 }

@@ -22,6 +22,8 @@ export interface SettingRow {
   readonly default: string | number | undefined;
   /** Whether the provider plugin's config sets it (`cloudflare-turn-lookup:<option>`). */
   readonly plugin: boolean;
+  /** What it is, in a sentence: the plugin's schema builds its descriptions from it (scripts/schema.mjs). */
+  readonly description: string;
 }
 
 /** Cloudflare's request limit per user, which the default request budget mirrors. */
@@ -29,9 +31,36 @@ export const CLOUDFLARE_RATE_LIMIT = { requests: 1200, intervalMs: 300_000, text
 
 /** Every setting, in the order the docs list them. */
 export const SETTINGS = [
-  { option: "apiToken", group: "connection", configKey: "cloudflare:apiToken", env: "CLOUDFLARE_API_TOKEN", secret: true, default: undefined, plugin: true },
-  { option: "apiKey", group: "connection", configKey: "cloudflare:apiKey", env: "CLOUDFLARE_API_KEY", secret: true, default: undefined, plugin: true },
-  { option: "email", group: "connection", configKey: "cloudflare:email", env: "CLOUDFLARE_EMAIL", secret: false, default: undefined, plugin: true },
+  {
+    option: "apiToken",
+    group: "connection",
+    configKey: "cloudflare:apiToken",
+    env: "CLOUDFLARE_API_TOKEN",
+    secret: true,
+    default: undefined,
+    plugin: true,
+    description: 'A Cloudflare API token with the "Calls Read" permission, sent as `Authorization: Bearer`.',
+  },
+  {
+    option: "apiKey",
+    group: "connection",
+    configKey: "cloudflare:apiKey",
+    env: "CLOUDFLARE_API_KEY",
+    secret: true,
+    default: undefined,
+    plugin: true,
+    description: "A legacy global API key, used with `email` instead of a token.",
+  },
+  {
+    option: "email",
+    group: "connection",
+    configKey: "cloudflare:email",
+    env: "CLOUDFLARE_EMAIL",
+    secret: false,
+    default: undefined,
+    plugin: true,
+    description: "The account email that goes with `apiKey`.",
+  },
   {
     option: "baseUrl",
     group: "connection",
@@ -40,6 +69,7 @@ export const SETTINGS = [
     secret: false,
     default: "https://api.cloudflare.com/client/v4",
     plugin: true,
+    description: "The API's base URL, ending at `/client/v4`: `https://`, or `http://` for a loopback host such as the local emulator.",
   },
   {
     option: "userAgentOperatorSuffix",
@@ -49,9 +79,28 @@ export const SETTINGS = [
     secret: false,
     default: undefined,
     plugin: true,
+    description: "Text appended to the User-Agent of every request.",
   },
-  { option: "accountId", group: "account", configKey: undefined, env: "CLOUDFLARE_ACCOUNT_ID", secret: false, default: undefined, plugin: true },
-  { option: "maxConcurrency", group: "limits", configKey: "turnKeyLookup:maxConcurrency", env: undefined, secret: false, default: 16, plugin: true },
+  {
+    option: "accountId",
+    group: "account",
+    configKey: undefined,
+    env: "CLOUDFLARE_ACCOUNT_ID",
+    secret: false,
+    default: undefined,
+    plugin: true,
+    description: "The account identifier tag used when a lookup names none (32 lowercase hexadecimal characters).",
+  },
+  {
+    option: "maxConcurrency",
+    group: "limits",
+    configKey: "turnKeyLookup:maxConcurrency",
+    env: undefined,
+    secret: false,
+    default: 16,
+    plugin: true,
+    description: "Most requests in flight at once.",
+  },
   {
     option: "requestsPerInterval",
     group: "limits",
@@ -60,6 +109,7 @@ export const SETTINGS = [
     secret: false,
     default: CLOUDFLARE_RATE_LIMIT.requests,
     plugin: true,
+    description: "Requests the rate budget refills per `intervalMs`, shared by every lookup with the same credential and base URL in the process.",
   },
   {
     option: "intervalMs",
@@ -69,11 +119,38 @@ export const SETTINGS = [
     secret: false,
     default: CLOUDFLARE_RATE_LIMIT.intervalMs,
     plugin: true,
+    description: "The rate budget's refill period in milliseconds.",
   },
-  // Half the window: room for the user's other tools.
-  { option: "burst", group: "limits", configKey: "turnKeyLookup:burst", env: undefined, secret: false, default: 600, plugin: true },
-  { option: "timeoutMs", group: "call", configKey: undefined, env: undefined, secret: false, default: 60_000, plugin: true },
-  { option: "maxRetries", group: "call", configKey: undefined, env: undefined, secret: false, default: 3, plugin: false },
+  {
+    option: "burst",
+    group: "limits",
+    configKey: "turnKeyLookup:burst",
+    env: undefined,
+    secret: false,
+    default: 600,
+    plugin: true,
+    description: "Requests that may go at once before the refill rate applies: half the window, leaving room for the user's other tools.",
+  },
+  {
+    option: "timeoutMs",
+    group: "call",
+    configKey: undefined,
+    env: undefined,
+    secret: false,
+    default: 60_000,
+    plugin: true,
+    description: "Each lookup's total deadline in milliseconds, retries and waits included.",
+  },
+  {
+    option: "maxRetries",
+    group: "call",
+    configKey: undefined,
+    env: undefined,
+    secret: false,
+    default: 3,
+    plugin: false,
+    description: "Retries of a lookup after its first attempt, within its deadline.",
+  },
 ] as const satisfies readonly SettingRow[];
 
 type Row = (typeof SETTINGS)[number];

@@ -137,7 +137,7 @@ export class Workspace {
     if (args.length > 0) await this.ok(["config", "set-all", ...args]);
   }
 
-  /** Every file the local backend wrote, as text. */
+  /** Every file the local backend wrote, as text; a check over them must have something to check, so none is an error. */
   backendFiles(): { file: string; text: string }[] {
     const out: { file: string; text: string }[] = [];
     const walk = (d: string) => {
@@ -148,6 +148,7 @@ export class Workspace {
       }
     };
     walk(this.backendDir);
+    if (!out.some((f) => /\.json(\.gz)?$/.test(f.file))) throw new Error(`the backend in ${this.backendDir} holds no state file`);
     return out;
   }
 

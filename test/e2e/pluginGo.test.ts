@@ -50,7 +50,17 @@ func main() {
 		if err != nil {
 			return err
 		}
+		byId, err := cloudflareturnlookup.LookupTurnKey(ctx, &cloudflareturnlookup.LookupTurnKeyArgs{AccountId: &account, KeyId: byName.KeyId})
+		if err != nil {
+			return err
+		}
+		listed, err := cloudflareturnlookup.LookupTurnKeys(ctx, &cloudflareturnlookup.LookupTurnKeysArgs{AccountId: &account})
+		if err != nil {
+			return err
+		}
 		ctx.Export("byNameUid", pulumi.String(byName.Uid))
+		ctx.Export("byIdName", pulumi.String(byId.Name))
+		ctx.Export("listedNames", pulumi.ToStringArray([]string{listed.Keys[0].Name}))
 		ctx.Export("resourceName", key.Name)
 		return nil
 	})
@@ -65,7 +75,11 @@ describe.skipIf(!cliPath)("the plugin from a Go program with the generated SDK",
   beforeAll(async () => {
     emulator = await startEmulator({ token: CANARY_TOKEN, seed: { keys: [SEEDED] } });
     install = await installedPlugin();
-    const goMod = `module turn-lookup-go-program\n\ngo 1.26.6\n\nrequire ${SDK_MODULE} v0.0.0\n\nreplace ${SDK_MODULE} => ${path.join(REPO, "sdk", "go")}\n`;
+    // The SDK's go.mod and go.sum as they ship, and no `go mod tidy`: a requirement or checksum they lack fails the build here.
+    const sdkRequires = [...fs.readFileSync(path.join(REPO, "sdk", "go", "go.mod"), "utf8").matchAll(/^require \(\n([\s\S]*?)\n\)/gm)]
+      .flatMap((m) => m[1]!.split("\n"))
+      .map((line) => `${line.replace(/ \/\/ indirect$/, "")} // indirect`);
+    const goMod = `module turn-lookup-go-program\n\ngo 1.26.6\n\nrequire ${SDK_MODULE} v0.0.0\n\nrequire (\n${sdkRequires.join("\n")}\n)\n\nreplace ${SDK_MODULE} => ${path.join(REPO, "sdk", "go")}\n`;
     ws = workspaceOf(
       "go-lookups",
       {
@@ -76,8 +90,8 @@ describe.skipIf(!cliPath)("the plugin from a Go program with the generated SDK",
       },
       cliPath!,
     );
-    const tidy = await runCommand("go", ["mod", "tidy"], ws.dir);
-    if (tidy.status !== 0) throw new Error(`go mod tidy failed:\n${tidy.output}`);
+    const build = await runCommand("go", ["build", "-mod=readonly", "-o", os.devNull, "."], ws.dir);
+    if (build.status !== 0) throw new Error(`the program does not build from the SDK's go.mod and go.sum:\n${build.output}`);
     await initPluginStack(ws, emulator);
     emulator.reset();
   }, E2E_TIMEOUT);
@@ -92,6 +106,8 @@ describe.skipIf(!cliPath)("the plugin from a Go program with the generated SDK",
     async () => {
       const preview = await ws.ok(["preview"]);
       expect(preview).toContain(`byNameUid   : "${KEY_ID}"`);
+      expect(preview).toContain('byIdName    : "production-realtime-app"');
+      expect(preview).toMatch(/listedNames : \[\s+\[0\]: "production-realtime-app"\s+\]/);
       expect(preview).toContain('resourceName: "production-realtime-app"');
       await ws.ok(["up", "--yes"]);
       for (const { text } of ws.backendFiles()) expect(text).not.toContain(CANARY_TOKEN);

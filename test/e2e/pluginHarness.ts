@@ -94,6 +94,8 @@ export async function serveArchives(): Promise<ArchiveServer> {
     env: {
       PULUMI_PLUGIN_DOWNLOAD_URL_OVERRIDES: `^${DOWNLOAD_URL.replace(/[.]/g, "\\.")}=http://127.0.0.1:${port}`,
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "false",
+      // A plugin on PATH would otherwise be used instead of the one installed.
+      PULUMI_IGNORE_AMBIENT_PLUGINS: "true",
     },
     requests,
     close: async () => {
@@ -146,9 +148,13 @@ export function initPluginStack(ws: Workspace, emulator: RunningEmulator, config
   return ws.initStack("dev", { "cloudflare-turn-lookup:baseUrl": emulator.url, ...config }, { "cloudflare-turn-lookup:apiToken": token });
 }
 
-/** Runs `fn` with the stack's token set to `token` (as a secret), then sets the right one back. */
+/**
+ * Runs `fn` with the stack's token set to `token` in clear text, then sets the
+ * right one back as a secret. In clear text, the engine masks nothing: the
+ * token in any message of the plugin's would show.
+ */
 export async function withToken<T>(ws: Workspace, token: string, fn: () => Promise<T>): Promise<T> {
-  await ws.ok(["config", "set", "--secret", "cloudflare-turn-lookup:apiToken", token]);
+  await ws.ok(["config", "set", "cloudflare-turn-lookup:apiToken", token]);
   try {
     return await fn();
   } finally {

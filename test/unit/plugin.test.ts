@@ -20,6 +20,7 @@ import * as markers from "../../provider/plugin/markers";
 import * as sdkRpc from "@pulumi/pulumi/runtime/rpc";
 
 const PLUGIN = path.join(REPO, "dist/plugin/pulumi-resource-cloudflare-turn-lookup");
+const OTHER_ACCOUNT_ID = "fedcba9876543210fedcba9876543210";
 const SECRET = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" };
 const SEEDED = { accountId: ACCOUNT_ID, uid: KEY_ID, name: "production-realtime-app", created: "2024-05-01T10:00:00Z", modified: "2024-05-02T11:00:00Z" };
 
@@ -160,6 +161,37 @@ describe("the plugin process", () => {
     const other = await diff({}, { accountId: ACCOUNT_ID, keyId: OTHER_KEY_ID });
     expect(other.getReplacesList()).toEqual(["keyId"]);
     expect(other.getDeletebeforereplace()).toBe(true);
+    expect(emulator.requests).toEqual([]);
+  });
+
+  it("fills a missing account in from the provider's accountId, else CLOUDFLARE_ACCOUNT_ID; another account replaces the lookup", async () => {
+    const checkWith = async (p: Plugin, news: Record<string, unknown>) =>
+      (await p.call<rpc.CheckResponse>((c, cb) => c.check(new rpc.CheckRequest().setNews(Struct.fromJavaScript(news as never)), cb)))
+        .getInputs()!
+        .toJavaScript();
+    const viaProvider = await Plugin.start({ ...process.env, CLOUDFLARE_ACCOUNT_ID: OTHER_ACCOUNT_ID });
+    const viaEnv = await Plugin.start({ ...process.env, CLOUDFLARE_ACCOUNT_ID: OTHER_ACCOUNT_ID });
+    try {
+      await viaProvider.configure({ apiToken: CANARY_TOKEN, baseUrl: emulator.url, accountId: ACCOUNT_ID });
+      await viaEnv.configure({ apiToken: CANARY_TOKEN, baseUrl: emulator.url });
+      // The provider's setting comes before the environment's.
+      expect(await checkWith(viaProvider, { keyId: KEY_ID })).toEqual({ accountId: ACCOUNT_ID, keyId: KEY_ID });
+      expect(await checkWith(viaEnv, { keyId: KEY_ID })).toEqual({ accountId: OTHER_ACCOUNT_ID, keyId: KEY_ID });
+      // An argument comes before both.
+      expect(await checkWith(viaEnv, { accountId: ACCOUNT_ID, keyId: KEY_ID })).toEqual({ accountId: ACCOUNT_ID, keyId: KEY_ID });
+    } finally {
+      viaProvider.stop();
+      viaEnv.stop();
+    }
+    const diff = await plugin.call<rpc.DiffResponse>((c, cb) =>
+      c.diff(
+        new rpc.DiffRequest()
+          .setOlds(Struct.fromJavaScript({ ...SEEDED, keyId: KEY_ID } as never))
+          .setNews(Struct.fromJavaScript({ accountId: OTHER_ACCOUNT_ID, keyId: KEY_ID } as never)),
+        cb,
+      ),
+    );
+    expect(diff.getReplacesList()).toEqual(["accountId"]);
     expect(emulator.requests).toEqual([]);
   });
 

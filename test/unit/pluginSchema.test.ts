@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { LookupTurnKeyArgs, LookupTurnKeyByNameArgs, LookupTurnKeysArgs, LookupTurnKeysResult } from "../../provider/pulumi/functions";
 import type { ListedTurnKey, TurnKey } from "../../provider/core/types";
 import { PLUGIN_CONFIG_KEYS } from "../../provider/plugin/config";
+import { SETTINGS } from "../../provider/core/settings";
 import { TOKENS } from "../../provider/plugin/lookups";
 import { REPO } from "../support/packed";
 
@@ -64,8 +65,26 @@ describe("schema.json", () => {
     expect(sorted(schema.provider.inputProperties)).toEqual(options);
     for (const table of [schema.config.variables, schema.provider.inputProperties]) {
       expect(Object.keys(table).filter((k) => table[k]!.secret)).toEqual(["apiToken", "apiKey"]);
-      for (const limit of ["maxConcurrency", "requestsPerInterval", "intervalMs", "burst"]) expect(table[limit]!.type).toBe("integer");
+      for (const limit of ["maxConcurrency", "requestsPerInterval", "intervalMs", "burst", "timeoutMs"]) expect(table[limit]!.type).toBe("integer");
     }
+  });
+
+  it("is made from the settings table: each setting's environment variable and default are in its description", async () => {
+    const { settingsSection } = (await import(path.join(REPO, "scripts/schema.mjs"))) as {
+      settingsSection: () => { variables: Record<string, Property>; inputProperties: Record<string, Property> };
+    };
+    const made = settingsSection();
+    expect(schema.config.variables).toEqual(made.variables);
+    expect(schema.provider.inputProperties).toEqual(made.inputProperties);
+    for (const row of SETTINGS.filter((r) => r.plugin)) {
+      for (const property of [schema.config.variables[row.option]!, schema.provider.inputProperties[row.option]!]) {
+        expect(property.description, row.option).toContain(row.description);
+        if (row.env) expect(property.description, row.option).toContain(`Falls back to the environment variable \`${row.env}\``);
+        if (typeof row.default === "number") expect(property.description, row.option).toContain(`Default ${row.default}.`);
+        if (typeof row.default === "string") expect(property.description, row.option).toContain(`then \`${row.default}\``);
+      }
+    }
+    expect(schema.config.variables.apiToken!.description).toContain("pulumi config set --secret cloudflare-turn-lookup:apiToken");
   });
 
   it("has the three functions and the resource under the tokens the plugin serves", () => {
@@ -109,7 +128,9 @@ describe("schema.json", () => {
       ...Object.values(schema.provider.inputProperties),
       ...Object.values(schema.resources).flatMap((r) => [...Object.values(r.inputProperties), ...Object.values(r.properties)]),
       ...Object.values(schema.functions).flatMap((f) => [...Object.values(f.inputs.properties), ...Object.values(f.outputs.properties)]),
+      ...Object.values(schema.types).flatMap((t) => Object.values(t.properties)),
     ];
+    expect(all.length).toBeGreaterThan(30);
     expect(all.filter((p) => !p.description)).toEqual([]);
   });
 });

@@ -39,53 +39,53 @@ func NewProvider(ctx *pulumi.Context,
 }
 
 type providerArgs struct {
-	// The account identifier tag used when a lookup names none. Falls back to `CLOUDFLARE_ACCOUNT_ID`.
+	// The account identifier tag used when a lookup names none (32 lowercase hexadecimal characters). Falls back to the environment variable `CLOUDFLARE_ACCOUNT_ID`.
 	AccountId *string `pulumi:"accountId"`
-	// A legacy global API key, used with `email`. Falls back to `CLOUDFLARE_API_KEY`.
+	// A legacy global API key, used with `email` instead of a token. Falls back to the environment variable `CLOUDFLARE_API_KEY`.
 	ApiKey *string `pulumi:"apiKey"`
-	// A Cloudflare API token with the "Calls Read" permission. Falls back to `CLOUDFLARE_API_TOKEN`.
+	// A Cloudflare API token with the "Calls Read" permission, sent as `Authorization: Bearer`. Falls back to the environment variable `CLOUDFLARE_API_TOKEN`.
 	ApiToken *string `pulumi:"apiToken"`
-	// The API's base URL, ending at `/client/v4`. Falls back to `CLOUDFLARE_BASE_URL`.
+	// The API's base URL, ending at `/client/v4`: `https://`, or `http://` for a loopback host such as the local emulator. Falls back to the environment variable `CLOUDFLARE_BASE_URL`, then `https://api.cloudflare.com/client/v4`.
 	BaseUrl *string `pulumi:"baseUrl"`
-	// Requests that may go at once before the refill rate applies. Default 600.
+	// Requests that may go at once before the refill rate applies: half the window, leaving room for the user's other tools. Default 600.
 	Burst *int `pulumi:"burst"`
-	// The account email that goes with `apiKey`. Falls back to `CLOUDFLARE_EMAIL`.
+	// The account email that goes with `apiKey`. Falls back to the environment variable `CLOUDFLARE_EMAIL`.
 	Email *string `pulumi:"email"`
 	// The rate budget's refill period in milliseconds. Default 300000.
 	IntervalMs *int `pulumi:"intervalMs"`
 	// Most requests in flight at once. Default 16.
 	MaxConcurrency *int `pulumi:"maxConcurrency"`
-	// Requests the rate budget refills per `intervalMs`. Default 1200.
+	// Requests the rate budget refills per `intervalMs`, shared by every lookup with the same credential and base URL in the process. Default 1200.
 	RequestsPerInterval *int `pulumi:"requestsPerInterval"`
-	// Each lookup's total deadline in milliseconds. Default 60000.
+	// Each lookup's total deadline in milliseconds, retries and waits included. Default 60000.
 	TimeoutMs *int `pulumi:"timeoutMs"`
-	// Text appended to the User-Agent of every request.
+	// Text appended to the User-Agent of every request. Falls back to the environment variable `CLOUDFLARE_USER_AGENT_OPERATOR_SUFFIX`.
 	UserAgentOperatorSuffix *string `pulumi:"userAgentOperatorSuffix"`
 }
 
 // The set of arguments for constructing a Provider resource.
 type ProviderArgs struct {
-	// The account identifier tag used when a lookup names none. Falls back to `CLOUDFLARE_ACCOUNT_ID`.
+	// The account identifier tag used when a lookup names none (32 lowercase hexadecimal characters). Falls back to the environment variable `CLOUDFLARE_ACCOUNT_ID`.
 	AccountId pulumi.StringPtrInput
-	// A legacy global API key, used with `email`. Falls back to `CLOUDFLARE_API_KEY`.
+	// A legacy global API key, used with `email` instead of a token. Falls back to the environment variable `CLOUDFLARE_API_KEY`.
 	ApiKey pulumi.StringPtrInput
-	// A Cloudflare API token with the "Calls Read" permission. Falls back to `CLOUDFLARE_API_TOKEN`.
+	// A Cloudflare API token with the "Calls Read" permission, sent as `Authorization: Bearer`. Falls back to the environment variable `CLOUDFLARE_API_TOKEN`.
 	ApiToken pulumi.StringPtrInput
-	// The API's base URL, ending at `/client/v4`. Falls back to `CLOUDFLARE_BASE_URL`.
+	// The API's base URL, ending at `/client/v4`: `https://`, or `http://` for a loopback host such as the local emulator. Falls back to the environment variable `CLOUDFLARE_BASE_URL`, then `https://api.cloudflare.com/client/v4`.
 	BaseUrl pulumi.StringPtrInput
-	// Requests that may go at once before the refill rate applies. Default 600.
+	// Requests that may go at once before the refill rate applies: half the window, leaving room for the user's other tools. Default 600.
 	Burst pulumi.IntPtrInput
-	// The account email that goes with `apiKey`. Falls back to `CLOUDFLARE_EMAIL`.
+	// The account email that goes with `apiKey`. Falls back to the environment variable `CLOUDFLARE_EMAIL`.
 	Email pulumi.StringPtrInput
 	// The rate budget's refill period in milliseconds. Default 300000.
 	IntervalMs pulumi.IntPtrInput
 	// Most requests in flight at once. Default 16.
 	MaxConcurrency pulumi.IntPtrInput
-	// Requests the rate budget refills per `intervalMs`. Default 1200.
+	// Requests the rate budget refills per `intervalMs`, shared by every lookup with the same credential and base URL in the process. Default 1200.
 	RequestsPerInterval pulumi.IntPtrInput
-	// Each lookup's total deadline in milliseconds. Default 60000.
+	// Each lookup's total deadline in milliseconds, retries and waits included. Default 60000.
 	TimeoutMs pulumi.IntPtrInput
-	// Text appended to the User-Agent of every request.
+	// Text appended to the User-Agent of every request. Falls back to the environment variable `CLOUDFLARE_USER_AGENT_OPERATOR_SUFFIX`.
 	UserAgentOperatorSuffix pulumi.StringPtrInput
 }
 

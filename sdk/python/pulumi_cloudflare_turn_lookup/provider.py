@@ -33,17 +33,17 @@ class ProviderArgs:
         """
         The set of arguments for constructing a Provider resource.
 
-        :param pulumi.Input[_builtins.str] account_id: The account identifier tag used when a lookup names none. Falls back to `CLOUDFLARE_ACCOUNT_ID`.
-        :param pulumi.Input[_builtins.str] api_key: A legacy global API key, used with `email`. Falls back to `CLOUDFLARE_API_KEY`.
-        :param pulumi.Input[_builtins.str] api_token: A Cloudflare API token with the "Calls Read" permission. Falls back to `CLOUDFLARE_API_TOKEN`.
-        :param pulumi.Input[_builtins.str] base_url: The API's base URL, ending at `/client/v4`. Falls back to `CLOUDFLARE_BASE_URL`.
-        :param pulumi.Input[_builtins.int] burst: Requests that may go at once before the refill rate applies. Default 600.
-        :param pulumi.Input[_builtins.str] email: The account email that goes with `apiKey`. Falls back to `CLOUDFLARE_EMAIL`.
+        :param pulumi.Input[_builtins.str] account_id: The account identifier tag used when a lookup names none (32 lowercase hexadecimal characters). Falls back to the environment variable `CLOUDFLARE_ACCOUNT_ID`.
+        :param pulumi.Input[_builtins.str] api_key: A legacy global API key, used with `email` instead of a token. Falls back to the environment variable `CLOUDFLARE_API_KEY`.
+        :param pulumi.Input[_builtins.str] api_token: A Cloudflare API token with the "Calls Read" permission, sent as `Authorization: Bearer`. Falls back to the environment variable `CLOUDFLARE_API_TOKEN`.
+        :param pulumi.Input[_builtins.str] base_url: The API's base URL, ending at `/client/v4`: `https://`, or `http://` for a loopback host such as the local emulator. Falls back to the environment variable `CLOUDFLARE_BASE_URL`, then `https://api.cloudflare.com/client/v4`.
+        :param pulumi.Input[_builtins.int] burst: Requests that may go at once before the refill rate applies: half the window, leaving room for the user's other tools. Default 600.
+        :param pulumi.Input[_builtins.str] email: The account email that goes with `apiKey`. Falls back to the environment variable `CLOUDFLARE_EMAIL`.
         :param pulumi.Input[_builtins.int] interval_ms: The rate budget's refill period in milliseconds. Default 300000.
         :param pulumi.Input[_builtins.int] max_concurrency: Most requests in flight at once. Default 16.
-        :param pulumi.Input[_builtins.int] requests_per_interval: Requests the rate budget refills per `intervalMs`. Default 1200.
-        :param pulumi.Input[_builtins.int] timeout_ms: Each lookup's total deadline in milliseconds. Default 60000.
-        :param pulumi.Input[_builtins.str] user_agent_operator_suffix: Text appended to the User-Agent of every request.
+        :param pulumi.Input[_builtins.int] requests_per_interval: Requests the rate budget refills per `intervalMs`, shared by every lookup with the same credential and base URL in the process. Default 1200.
+        :param pulumi.Input[_builtins.int] timeout_ms: Each lookup's total deadline in milliseconds, retries and waits included. Default 60000.
+        :param pulumi.Input[_builtins.str] user_agent_operator_suffix: Text appended to the User-Agent of every request. Falls back to the environment variable `CLOUDFLARE_USER_AGENT_OPERATOR_SUFFIX`.
         """
         if account_id is not None:
             pulumi.set(__self__, "account_id", account_id)
@@ -72,7 +72,7 @@ class ProviderArgs:
     @pulumi.getter(name="accountId")
     def account_id(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        The account identifier tag used when a lookup names none. Falls back to `CLOUDFLARE_ACCOUNT_ID`.
+        The account identifier tag used when a lookup names none (32 lowercase hexadecimal characters). Falls back to the environment variable `CLOUDFLARE_ACCOUNT_ID`.
         """
         return pulumi.get(self, "account_id")
 
@@ -84,7 +84,7 @@ class ProviderArgs:
     @pulumi.getter(name="apiKey")
     def api_key(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        A legacy global API key, used with `email`. Falls back to `CLOUDFLARE_API_KEY`.
+        A legacy global API key, used with `email` instead of a token. Falls back to the environment variable `CLOUDFLARE_API_KEY`.
         """
         return pulumi.get(self, "api_key")
 
@@ -96,7 +96,7 @@ class ProviderArgs:
     @pulumi.getter(name="apiToken")
     def api_token(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        A Cloudflare API token with the "Calls Read" permission. Falls back to `CLOUDFLARE_API_TOKEN`.
+        A Cloudflare API token with the "Calls Read" permission, sent as `Authorization: Bearer`. Falls back to the environment variable `CLOUDFLARE_API_TOKEN`.
         """
         return pulumi.get(self, "api_token")
 
@@ -108,7 +108,7 @@ class ProviderArgs:
     @pulumi.getter(name="baseUrl")
     def base_url(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        The API's base URL, ending at `/client/v4`. Falls back to `CLOUDFLARE_BASE_URL`.
+        The API's base URL, ending at `/client/v4`: `https://`, or `http://` for a loopback host such as the local emulator. Falls back to the environment variable `CLOUDFLARE_BASE_URL`, then `https://api.cloudflare.com/client/v4`.
         """
         return pulumi.get(self, "base_url")
 
@@ -120,7 +120,7 @@ class ProviderArgs:
     @pulumi.getter
     def burst(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
-        Requests that may go at once before the refill rate applies. Default 600.
+        Requests that may go at once before the refill rate applies: half the window, leaving room for the user's other tools. Default 600.
         """
         return pulumi.get(self, "burst")
 
@@ -132,7 +132,7 @@ class ProviderArgs:
     @pulumi.getter
     def email(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        The account email that goes with `apiKey`. Falls back to `CLOUDFLARE_EMAIL`.
+        The account email that goes with `apiKey`. Falls back to the environment variable `CLOUDFLARE_EMAIL`.
         """
         return pulumi.get(self, "email")
 
@@ -168,7 +168,7 @@ class ProviderArgs:
     @pulumi.getter(name="requestsPerInterval")
     def requests_per_interval(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
-        Requests the rate budget refills per `intervalMs`. Default 1200.
+        Requests the rate budget refills per `intervalMs`, shared by every lookup with the same credential and base URL in the process. Default 1200.
         """
         return pulumi.get(self, "requests_per_interval")
 
@@ -180,7 +180,7 @@ class ProviderArgs:
     @pulumi.getter(name="timeoutMs")
     def timeout_ms(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
-        Each lookup's total deadline in milliseconds. Default 60000.
+        Each lookup's total deadline in milliseconds, retries and waits included. Default 60000.
         """
         return pulumi.get(self, "timeout_ms")
 
@@ -192,7 +192,7 @@ class ProviderArgs:
     @pulumi.getter(name="userAgentOperatorSuffix")
     def user_agent_operator_suffix(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Text appended to the User-Agent of every request.
+        Text appended to the User-Agent of every request. Falls back to the environment variable `CLOUDFLARE_USER_AGENT_OPERATOR_SUFFIX`.
         """
         return pulumi.get(self, "user_agent_operator_suffix")
 
@@ -224,17 +224,17 @@ class Provider(pulumi.ProviderResource):
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
-        :param pulumi.Input[_builtins.str] account_id: The account identifier tag used when a lookup names none. Falls back to `CLOUDFLARE_ACCOUNT_ID`.
-        :param pulumi.Input[_builtins.str] api_key: A legacy global API key, used with `email`. Falls back to `CLOUDFLARE_API_KEY`.
-        :param pulumi.Input[_builtins.str] api_token: A Cloudflare API token with the "Calls Read" permission. Falls back to `CLOUDFLARE_API_TOKEN`.
-        :param pulumi.Input[_builtins.str] base_url: The API's base URL, ending at `/client/v4`. Falls back to `CLOUDFLARE_BASE_URL`.
-        :param pulumi.Input[_builtins.int] burst: Requests that may go at once before the refill rate applies. Default 600.
-        :param pulumi.Input[_builtins.str] email: The account email that goes with `apiKey`. Falls back to `CLOUDFLARE_EMAIL`.
+        :param pulumi.Input[_builtins.str] account_id: The account identifier tag used when a lookup names none (32 lowercase hexadecimal characters). Falls back to the environment variable `CLOUDFLARE_ACCOUNT_ID`.
+        :param pulumi.Input[_builtins.str] api_key: A legacy global API key, used with `email` instead of a token. Falls back to the environment variable `CLOUDFLARE_API_KEY`.
+        :param pulumi.Input[_builtins.str] api_token: A Cloudflare API token with the "Calls Read" permission, sent as `Authorization: Bearer`. Falls back to the environment variable `CLOUDFLARE_API_TOKEN`.
+        :param pulumi.Input[_builtins.str] base_url: The API's base URL, ending at `/client/v4`: `https://`, or `http://` for a loopback host such as the local emulator. Falls back to the environment variable `CLOUDFLARE_BASE_URL`, then `https://api.cloudflare.com/client/v4`.
+        :param pulumi.Input[_builtins.int] burst: Requests that may go at once before the refill rate applies: half the window, leaving room for the user's other tools. Default 600.
+        :param pulumi.Input[_builtins.str] email: The account email that goes with `apiKey`. Falls back to the environment variable `CLOUDFLARE_EMAIL`.
         :param pulumi.Input[_builtins.int] interval_ms: The rate budget's refill period in milliseconds. Default 300000.
         :param pulumi.Input[_builtins.int] max_concurrency: Most requests in flight at once. Default 16.
-        :param pulumi.Input[_builtins.int] requests_per_interval: Requests the rate budget refills per `intervalMs`. Default 1200.
-        :param pulumi.Input[_builtins.int] timeout_ms: Each lookup's total deadline in milliseconds. Default 60000.
-        :param pulumi.Input[_builtins.str] user_agent_operator_suffix: Text appended to the User-Agent of every request.
+        :param pulumi.Input[_builtins.int] requests_per_interval: Requests the rate budget refills per `intervalMs`, shared by every lookup with the same credential and base URL in the process. Default 1200.
+        :param pulumi.Input[_builtins.int] timeout_ms: Each lookup's total deadline in milliseconds, retries and waits included. Default 60000.
+        :param pulumi.Input[_builtins.str] user_agent_operator_suffix: Text appended to the User-Agent of every request. Falls back to the environment variable `CLOUDFLARE_USER_AGENT_OPERATOR_SUFFIX`.
         """
         ...
     @overload

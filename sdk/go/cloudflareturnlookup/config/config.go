@@ -11,12 +11,12 @@ import (
 
 var _ = internal.GetEnvOrDefault
 
-// The account identifier tag used when a lookup names none (32 lowercase hexadecimal characters). Falls back to `CLOUDFLARE_ACCOUNT_ID`.
+// The account identifier tag used when a lookup names none (32 lowercase hexadecimal characters). Falls back to the environment variable `CLOUDFLARE_ACCOUNT_ID`.
 func GetAccountId(ctx *pulumi.Context) string {
 	return config.Get(ctx, "cloudflare-turn-lookup:accountId")
 }
 
-// A legacy global API key, used with `email` instead of a token. Falls back to `CLOUDFLARE_API_KEY`.
+// A legacy global API key, used with `email` instead of a token. Store it with `pulumi config set --secret cloudflare-turn-lookup:apiKey`. Falls back to the environment variable `CLOUDFLARE_API_KEY`.
 func GetApiKey(ctx *pulumi.Context) string {
 	return config.Get(ctx, "cloudflare-turn-lookup:apiKey")
 }
@@ -26,22 +26,22 @@ func GetApiToken(ctx *pulumi.Context) string {
 	return config.Get(ctx, "cloudflare-turn-lookup:apiToken")
 }
 
-// The API's base URL, ending at `/client/v4`: `https://`, or `http://` for a loopback host such as the local emulator. Falls back to `CLOUDFLARE_BASE_URL`, then `https://api.cloudflare.com/client/v4`.
+// The API's base URL, ending at `/client/v4`: `https://`, or `http://` for a loopback host such as the local emulator. Falls back to the environment variable `CLOUDFLARE_BASE_URL`, then `https://api.cloudflare.com/client/v4`.
 func GetBaseUrl(ctx *pulumi.Context) string {
 	return config.Get(ctx, "cloudflare-turn-lookup:baseUrl")
 }
 
-// Requests that may go at once before the refill rate applies. Default 600.
+// Requests that may go at once before the refill rate applies: half the window, leaving room for the user's other tools. Default 600.
 func GetBurst(ctx *pulumi.Context) int {
 	return config.GetInt(ctx, "cloudflare-turn-lookup:burst")
 }
 
-// The account email that goes with `apiKey`. Falls back to `CLOUDFLARE_EMAIL`.
+// The account email that goes with `apiKey`. Falls back to the environment variable `CLOUDFLARE_EMAIL`.
 func GetEmail(ctx *pulumi.Context) string {
 	return config.Get(ctx, "cloudflare-turn-lookup:email")
 }
 
-// The rate budget's refill period in milliseconds. Default 300000 (five minutes).
+// The rate budget's refill period in milliseconds. Default 300000.
 func GetIntervalMs(ctx *pulumi.Context) int {
 	return config.GetInt(ctx, "cloudflare-turn-lookup:intervalMs")
 }
@@ -61,7 +61,7 @@ func GetTimeoutMs(ctx *pulumi.Context) int {
 	return config.GetInt(ctx, "cloudflare-turn-lookup:timeoutMs")
 }
 
-// Text appended to the User-Agent of every request. Falls back to `CLOUDFLARE_USER_AGENT_OPERATOR_SUFFIX`.
+// Text appended to the User-Agent of every request. Falls back to the environment variable `CLOUDFLARE_USER_AGENT_OPERATOR_SUFFIX`.
 func GetUserAgentOperatorSuffix(ctx *pulumi.Context) string {
 	return config.Get(ctx, "cloudflare-turn-lookup:userAgentOperatorSuffix")
 }

@@ -16,12 +16,12 @@ from .. import _utilities
 
 accountId: Optional[str]
 """
-The account identifier tag used when a lookup names none (32 lowercase hexadecimal characters). Falls back to `CLOUDFLARE_ACCOUNT_ID`.
+The account identifier tag used when a lookup names none (32 lowercase hexadecimal characters). Falls back to the environment variable `CLOUDFLARE_ACCOUNT_ID`.
 """
 
 apiKey: Optional[str]
 """
-A legacy global API key, used with `email` instead of a token. Falls back to `CLOUDFLARE_API_KEY`.
+A legacy global API key, used with `email` instead of a token. Store it with `pulumi config set --secret cloudflare-turn-lookup:apiKey`. Falls back to the environment variable `CLOUDFLARE_API_KEY`.
 """
 
 apiToken: Optional[str]
@@ -31,22 +31,22 @@ A Cloudflare API token with the "Calls Read" permission, sent as `Authorization:
 
 baseUrl: Optional[str]
 """
-The API's base URL, ending at `/client/v4`: `https://`, or `http://` for a loopback host such as the local emulator. Falls back to `CLOUDFLARE_BASE_URL`, then `https://api.cloudflare.com/client/v4`.
+The API's base URL, ending at `/client/v4`: `https://`, or `http://` for a loopback host such as the local emulator. Falls back to the environment variable `CLOUDFLARE_BASE_URL`, then `https://api.cloudflare.com/client/v4`.
 """
 
 burst: Optional[int]
 """
-Requests that may go at once before the refill rate applies. Default 600.
+Requests that may go at once before the refill rate applies: half the window, leaving room for the user's other tools. Default 600.
 """
 
 email: Optional[str]
 """
-The account email that goes with `apiKey`. Falls back to `CLOUDFLARE_EMAIL`.
+The account email that goes with `apiKey`. Falls back to the environment variable `CLOUDFLARE_EMAIL`.
 """
 
 intervalMs: Optional[int]
 """
-The rate budget's refill period in milliseconds. Default 300000 (five minutes).
+The rate budget's refill period in milliseconds. Default 300000.
 """
 
 maxConcurrency: Optional[int]
@@ -66,6 +66,6 @@ Each lookup's total deadline in milliseconds, retries and waits included. Defaul
 
 userAgentOperatorSuffix: Optional[str]
 """
-Text appended to the User-Agent of every request. Falls back to `CLOUDFLARE_USER_AGENT_OPERATOR_SUFFIX`.
+Text appended to the User-Agent of every request. Falls back to the environment variable `CLOUDFLARE_USER_AGENT_OPERATOR_SUFFIX`.
 """
 

@@ -23,14 +23,14 @@ class _ExportableConfig(types.ModuleType):
     @_builtins.property
     def account_id(self) -> Optional[str]:
         """
-        The account identifier tag used when a lookup names none (32 lowercase hexadecimal characters). Falls back to `CLOUDFLARE_ACCOUNT_ID`.
+        The account identifier tag used when a lookup names none (32 lowercase hexadecimal characters). Falls back to the environment variable `CLOUDFLARE_ACCOUNT_ID`.
         """
         return __config__.get('accountId')
 
     @_builtins.property
     def api_key(self) -> Optional[str]:
         """
-        A legacy global API key, used with `email` instead of a token. Falls back to `CLOUDFLARE_API_KEY`.
+        A legacy global API key, used with `email` instead of a token. Store it with `pulumi config set --secret cloudflare-turn-lookup:apiKey`. Falls back to the environment variable `CLOUDFLARE_API_KEY`.
         """
         return __config__.get('apiKey')
 
@@ -44,28 +44,28 @@ class _ExportableConfig(types.ModuleType):
     @_builtins.property
     def base_url(self) -> Optional[str]:
         """
-        The API's base URL, ending at `/client/v4`: `https://`, or `http://` for a loopback host such as the local emulator. Falls back to `CLOUDFLARE_BASE_URL`, then `https://api.cloudflare.com/client/v4`.
+        The API's base URL, ending at `/client/v4`: `https://`, or `http://` for a loopback host such as the local emulator. Falls back to the environment variable `CLOUDFLARE_BASE_URL`, then `https://api.cloudflare.com/client/v4`.
         """
         return __config__.get('baseUrl')
 
     @_builtins.property
     def burst(self) -> Optional[int]:
         """
-        Requests that may go at once before the refill rate applies. Default 600.
+        Requests that may go at once before the refill rate applies: half the window, leaving room for the user's other tools. Default 600.
         """
         return __config__.get_int('burst')
 
     @_builtins.property
     def email(self) -> Optional[str]:
         """
-        The account email that goes with `apiKey`. Falls back to `CLOUDFLARE_EMAIL`.
+        The account email that goes with `apiKey`. Falls back to the environment variable `CLOUDFLARE_EMAIL`.
         """
         return __config__.get('email')
 
     @_builtins.property
     def interval_ms(self) -> Optional[int]:
         """
-        The rate budget's refill period in milliseconds. Default 300000 (five minutes).
+        The rate budget's refill period in milliseconds. Default 300000.
         """
         return __config__.get_int('intervalMs')
 
@@ -93,7 +93,7 @@ class _ExportableConfig(types.ModuleType):
     @_builtins.property
     def user_agent_operator_suffix(self) -> Optional[str]:
         """
-        Text appended to the User-Agent of every request. Falls back to `CLOUDFLARE_USER_AGENT_OPERATOR_SUFFIX`.
+        Text appended to the User-Agent of every request. Falls back to the environment variable `CLOUDFLARE_USER_AGENT_OPERATOR_SUFFIX`.
         """
         return __config__.get('userAgentOperatorSuffix')
 
