@@ -1,10 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   CloudflareApiError,
-  CloudflareAuthError,
   CloudflareConnectionError,
-  CloudflareRateLimitError,
-  CloudflareResponseError,
   CloudflareTimeoutError,
   type GetTurnKeyOptions,
   TurnKeyInputError,
@@ -13,7 +10,7 @@ import {
   getTurnKey,
 } from "../../provider/lookupClient";
 import { parseBaseUrl } from "../../provider/client/connection";
-import { ACCOUNT_ID, CANARY_TOKEN, KEY_ID, OTHER_KEY_ID } from "../support/ids";
+import { ACCOUNT_ID, CANARY_TOKEN, KEY_ID } from "../support/ids";
 import { KEY_PATH, RESULT, type Reply, envelope, failure, mockApi } from "../support/mockApi";
 
 /** Runs one lookup against scripted replies; options default to the canary token and no environment. */
@@ -31,8 +28,6 @@ async function lookup(replies: Reply[], options: GetTurnKeyOptions = {}, keyId =
   }
   return { ...outcome, seen };
 }
-
-const RAY = "8f2c1a7b9d3e4f10-SJC";
 
 describe("getTurnKey: success", () => {
   it("returns the key and sends one GET with the bearer token, JSON accept and our User-Agent", async () => {
@@ -90,112 +85,6 @@ describe("getTurnKey: success", () => {
     });
     expect(seen[0]!.headers.authorization).toBe(`Bearer ${CANARY_TOKEN}`);
     expect(seen[0]!.headers).not.toHaveProperty("x-auth-key");
-  });
-});
-
-describe("getTurnKey: API errors", () => {
-  it("404 is TurnKeyNotFoundError naming ids, status, Cloudflare's code and message, and the ray id; not retried", async () => {
-    const { error, seen } = await lookup([{ status: 404, body: failure(10404, "TURN key not found") }]);
-    expect(error).toBeInstanceOf(TurnKeyNotFoundError);
-    expect(error).toBeInstanceOf(CloudflareApiError);
-    const e = error as TurnKeyNotFoundError;
-    expect(e.name).toBe("TurnKeyNotFoundError");
-    expect(e.status).toBe(404);
-    expect(e.rayId).toBe(RAY);
-    expect(e.errors).toEqual([{ code: 10404, message: "TURN key not found" }]);
-    for (const part of [ACCOUNT_ID, KEY_ID, "HTTP 404", "10404", "TURN key not found", RAY]) expect(e.message).toContain(part);
-    expect(seen).toHaveLength(1);
-  });
-
-  it.each([401, 403])("%i is CloudflareAuthError with a permission hint; not retried", async (status) => {
-    const { error, seen } = await lookup([{ status, body: failure(10000, "Authentication error") }]);
-    expect(error).toBeInstanceOf(CloudflareAuthError);
-    expect(error!.name).toBe("CloudflareAuthError");
-    expect(error!.message).toContain(`HTTP ${status}`);
-    expect(error!.message).toContain("Cloudflare error 10000: Authentication error");
-    expect(error!.message).toContain("Calls Read");
-    expect(seen).toHaveLength(1);
-  });
-
-  it("400 with 7003 is a plain CloudflareApiError with a routing hint; not retried", async () => {
-    const { error, seen } = await lookup([{ status: 400, body: failure(7003, "Could not route to /accounts/x, perhaps your object identifier is invalid?") }]);
-    expect(error!.constructor).toBe(CloudflareApiError);
-    expect(error!.message).toContain("7003");
-    expect(error!.message).toContain("check that accountId");
-    expect(seen).toHaveLength(1);
-  });
-
-  it("429 on every attempt is CloudflareRateLimitError after maxRetries + 1 requests", async () => {
-    const { error, seen } = await lookup([{ status: 429, body: failure(971, "Please wait"), headers: { "retry-after": "0" } }], { maxRetries: 2 });
-    expect(error).toBeInstanceOf(CloudflareRateLimitError);
-    expect((error as CloudflareRateLimitError).attempts).toBe(3);
-    expect(error!.message).toContain("after 3 attempts");
-    expect(seen).toHaveLength(3);
-  });
-
-  it("a 503 then a 200 succeeds on the second request", async () => {
-    const { value, seen } = await lookup([
-      { status: 503, body: "<html>busy</html>", headers: { "content-type": "text/html", "retry-after-ms": "5" } },
-      { status: 200, body: envelope(RESULT) },
-    ]);
-    expect(value?.uid).toBe(KEY_ID);
-    expect(seen).toHaveLength(2);
-  });
-
-  it("a persistent 500 fails as CloudflareApiError with the status after every retry", async () => {
-    const { error, seen } = await lookup([{ status: 500, body: failure(10001, "internal"), headers: { "retry-after": "0" } }], { maxRetries: 1 });
-    expect(error!.constructor).toBe(CloudflareApiError);
-    expect((error as CloudflareApiError).status).toBe(500);
-    expect(seen).toHaveLength(2);
-  });
-
-  it("maxRetries: 0 sends exactly one request", async () => {
-    const { error, seen } = await lookup([{ status: 502, body: "bad gateway", headers: { "retry-after": "0" } }], { maxRetries: 0 });
-    expect((error as CloudflareApiError).status).toBe(502);
-    expect(seen).toHaveLength(1);
-  });
-
-  it("success: false on HTTP 200 is a failure", async () => {
-    const { error, seen } = await lookup([{ status: 200, body: { ...failure(1000, "something broke"), result: RESULT } }]);
-    expect(error!.constructor).toBe(CloudflareApiError);
-    expect(error!.message).toContain("success: false");
-    expect(error!.message).toContain("Cloudflare error 1000: something broke");
-    expect(seen).toHaveLength(1);
-  });
-});
-
-describe("getTurnKey: responses of the wrong shape are CloudflareResponseError, not retried", () => {
-  const cases: [string, Reply, string][] = [
-    ["a non-JSON body", { status: 200, body: "not json", headers: { "content-type": "application/json" } }, "not valid JSON"],
-    ["an empty body", { status: 200, body: "", headers: { "content-type": "application/json" } }, "empty body"],
-    ["a wrong content type", { status: 200, body: JSON.stringify(envelope(RESULT)), headers: { "content-type": "text/html" } }, 'content type "text/html"'],
-    ["a missing content type", { status: 200, body: JSON.stringify(envelope(RESULT)) }, "content type missing"],
-    ["success without a result", { status: 200, body: envelope(undefined) }, "result is missing"],
-    ["a result whose name is not a string", { status: 200, body: envelope({ ...RESULT, name: 7 }) }, "name:"],
-    ["a malformed date", { status: 200, body: envelope({ ...RESULT, created: "yesterday" }) }, "created"],
-    ["another key's result", { status: 200, body: envelope({ ...RESULT, uid: OTHER_KEY_ID }) }, `describes key ${OTHER_KEY_ID}`],
-    ["an envelope without success", { status: 200, body: { result: RESULT } }, "the envelope success is missing"],
-    ["a redirect", { status: 302, body: "", headers: { location: "https://evil.example/steal" } }, "redirect to https://evil.example/steal"],
-  ];
-  it.each(cases)("%s", async (_label, reply, text) => {
-    const { error, seen } = await lookup([reply]);
-    expect(error).toBeInstanceOf(CloudflareResponseError);
-    expect(error!.name).toBe("CloudflareResponseError");
-    expect(error!.message).toContain(text);
-    expect(error!.message).toContain(KEY_ID);
-    expect(seen).toHaveLength(1);
-  });
-
-  it("a body over 1 MiB is refused", async () => {
-    const { error } = await lookup([{ status: 200, body: "x".repeat(1024 * 1024 + 10), headers: { "content-type": "application/json" } }]);
-    expect(error).toBeInstanceOf(CloudflareResponseError);
-    expect(error!.message).toContain("larger than 1048576 bytes");
-  });
-
-  it("a server echoing the credential never gets it into the message", async () => {
-    const { error } = await lookup([{ status: 403, body: failure(10000, `bad token ${CANARY_TOKEN}`), headers: { "cf-ray": `${CANARY_TOKEN}` } }]);
-    expect(error).toBeInstanceOf(CloudflareAuthError);
-    expect(error!.message).toContain("bad token [redacted]");
   });
 });
 
@@ -266,16 +155,6 @@ describe("getTurnKey: input is checked before any request", () => {
 });
 
 describe("getTurnKey: sharing, cache, deadline and abort", () => {
-  it("identical lookups in flight share one request", async () => {
-    const { agent, seen } = mockApi([{ status: 200, body: envelope(RESULT) }]);
-    const opts = { apiToken: CANARY_TOKEN, env: {}, dispatcher: agent };
-    const keys = await Promise.all(Array.from({ length: 50 }, () => getTurnKey({ accountId: ACCOUNT_ID, keyId: KEY_ID }, opts)));
-    expect(new Set(keys).size).toBe(1);
-    expect(seen).toHaveLength(1);
-    await getTurnKey({ accountId: ACCOUNT_ID, keyId: KEY_ID }, opts);
-    expect(seen).toHaveLength(2);
-  });
-
   it("cache: true keeps the result for later lookups; a different credential does not share it", async () => {
     const { agent, seen } = mockApi([{ status: 200, body: envelope(RESULT) }]);
     const opts = { apiToken: `${CANARY_TOKEN}-cache`, env: {}, dispatcher: agent, cache: true };

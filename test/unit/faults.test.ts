@@ -14,9 +14,10 @@ import {
   TurnKeyNotFoundError,
   getTurnKey,
 } from "../../provider/lookupClient";
-import { ACCOUNT_ID, CANARY_TOKEN, KEY_ID } from "../support/ids";
+import { ACCOUNT_ID, CANARY_TOKEN, KEY_ID, OTHER_KEY_ID } from "../support/ids";
 
 const RESULT = { uid: KEY_ID, name: "faulty", created: "2024-01-01T00:00:00Z", modified: "2024-01-02T00:00:00Z" };
+const RAY = "8f2c1a7b9d3e4f10-SJC";
 const OK_BODY = { success: true, errors: [], messages: [], result: RESULT };
 const KEY_PATH = `/accounts/${ACCOUNT_ID}/calls/turn_keys/${KEY_ID}`;
 const LIST_PATH = `/accounts/${ACCOUNT_ID}/calls/turn_keys`;
@@ -35,7 +36,10 @@ interface Row {
   requests: number;
   maxMs: number;
   minMs?: number;
-  message?: string;
+  /** Text the error's message holds, each piece. */
+  message?: string | string[];
+  /** What else the error carries. */
+  fields?: Record<string, unknown>;
 }
 
 const ok: FaultStep = { passthrough: true };
@@ -98,6 +102,7 @@ const rows: Row[] = [
     requests: 4,
     maxMs: 3_000,
     message: "after 4 attempts",
+    fields: { attempts: 4 },
   },
   {
     fault: "429 asking for an hour, within a 2 s deadline",
@@ -110,10 +115,12 @@ const rows: Row[] = [
   },
   {
     fault: "404",
-    steps: [{ status: 404, body: { success: false, errors: [{ code: 10404, message: "not found" }] } }],
+    steps: [{ status: 404, body: { success: false, errors: [{ code: 10404, message: "not found" }] }, headers: { "cf-ray": RAY } }],
     expected: TurnKeyNotFoundError,
     requests: 1,
     maxMs: 1_000,
+    message: [ACCOUNT_ID, "HTTP 404", "Cloudflare error 10404: not found", RAY],
+    fields: { name: "TurnKeyNotFoundError", status: 404, rayId: RAY, errors: [{ code: 10404, message: "not found" }] },
   },
   {
     fault: "401",
@@ -121,6 +128,8 @@ const rows: Row[] = [
     expected: CloudflareAuthError,
     requests: 1,
     maxMs: 1_000,
+    message: ["HTTP 401", "Cloudflare error 10000: Authentication error", "Calls Read"],
+    fields: { name: "CloudflareAuthError" },
   },
   {
     fault: "403",
@@ -128,6 +137,15 @@ const rows: Row[] = [
     expected: CloudflareAuthError,
     requests: 1,
     maxMs: 1_000,
+    message: ["HTTP 403", "Calls Read"],
+  },
+  {
+    fault: "403 from a server echoing the credential, in its message and a header",
+    steps: [{ status: 403, body: { success: false, errors: [{ code: 10000, message: `bad token ${CANARY_TOKEN}` }] }, headers: { "cf-ray": CANARY_TOKEN } }],
+    expected: CloudflareAuthError,
+    requests: 1,
+    maxMs: 1_000,
+    message: "bad token [redacted]",
   },
   {
     fault: "400",
@@ -136,6 +154,51 @@ const rows: Row[] = [
     exact: true,
     requests: 1,
     maxMs: 1_000,
+    message: ["7003", "check that accountId"],
+  },
+  {
+    fault: "502 with maxRetries: 0",
+    steps: [{ status: 502, body: "bad gateway", headers: fast }],
+    repeat: true,
+    options: { maxRetries: 0 },
+    expected: CloudflareApiError,
+    exact: true,
+    requests: 1,
+    maxMs: 1_000,
+    fields: { status: 502 },
+  },
+  {
+    fault: "success without a result",
+    steps: [{ status: 200, body: { success: true, errors: [], messages: [] } }],
+    expected: CloudflareResponseError,
+    requests: 1,
+    maxMs: 1_000,
+    message: "result is missing",
+    fields: { name: "CloudflareResponseError" },
+  },
+  {
+    fault: "a malformed date",
+    steps: [{ status: 200, body: { ...OK_BODY, result: { ...RESULT, created: "yesterday" } } }],
+    expected: CloudflareResponseError,
+    requests: 1,
+    maxMs: 1_000,
+    message: "created",
+  },
+  {
+    fault: "another key's result",
+    steps: [{ status: 200, body: { ...OK_BODY, result: { ...RESULT, uid: OTHER_KEY_ID } } }],
+    expected: CloudflareResponseError,
+    requests: 1,
+    maxMs: 1_000,
+    message: `describes key ${OTHER_KEY_ID}`,
+  },
+  {
+    fault: "an envelope without success",
+    steps: [{ status: 200, body: { result: RESULT } }],
+    expected: CloudflareResponseError,
+    requests: 1,
+    maxMs: 1_000,
+    message: "the envelope success is missing",
   },
   {
     fault: "non-JSON body",
@@ -202,7 +265,7 @@ const rows: Row[] = [
     exact: true,
     requests: 1,
     maxMs: 1_000,
-    message: "success: false",
+    message: ["success: false", "Cloudflare error 1000: nope"],
   },
   {
     fault: "headers that never come, within a 1 s deadline",
@@ -260,7 +323,8 @@ describe("fault matrix over real sockets", () => {
     } else {
       expect(error).toBeInstanceOf(row.expected);
       if (row.exact) expect((error as Error).constructor).toBe(row.expected);
-      if (row.message) expect((error as Error).message).toContain(row.message);
+      for (const text of [row.message ?? []].flat()) expect((error as Error).message).toContain(text);
+      if (row.fields) expect(error).toMatchObject(row.fields);
       expect((error as Error).message).toContain(KEY_ID);
       expect((error as Error).message).not.toContain(CANARY_TOKEN);
     }
@@ -306,7 +370,10 @@ interface ListRow {
   requests: number;
   maxMs: number;
   minMs?: number;
-  message?: string;
+  /** Text the error's message holds, each piece. */
+  message?: string | string[];
+  /** What else the error carries. */
+  fields?: Record<string, unknown>;
 }
 
 const listRows: ListRow[] = [
