@@ -136,6 +136,14 @@ function testLane(name) {
   // Under CI a skipped test is a failure: a suite that skipped itself (no CLI found) proved nothing.
   const ci = isCI(env);
   if (ci && skipped > 0) log(`${name}: ${skipped} tests skipped, which CI does not accept`);
+  // The slowest files, for CONTRIBUTING's list and for whoever makes the run shorter.
+  /** @type {{ name: string, startTime: number, endTime: number }[]} */
+  const files = counts?.testResults ?? [];
+  const slowest = files
+    .map((f) => ({ file: path.relative(dir, f.name), seconds: (f.endTime - f.startTime) / 1000 }))
+    .sort((a, b) => b.seconds - a.seconds)
+    .slice(0, 8);
+  log(`${name}: slowest files: ${slowest.map((f) => `${f.file} ${f.seconds.toFixed(0)} s`).join(", ")}`);
   return {
     name,
     versions,
