@@ -86,7 +86,7 @@ function laneCopy(name, lane, env) {
 }
 
 /**
- * Sets a lane up: its Node.js, its folder (installed and built) and its CLI; returns where and how to run in it.
+ * Sets a lane up: its Node.js, its folder (installed) and its CLI; returns where and how to run in it.
  * @param {string} name
  */
 function prepareLane(name) {
@@ -101,7 +101,6 @@ function prepareLane(name) {
     CI: process.env.CI ?? "true",
   };
   const dir = runsInPlace(lane) ? REPO : laneCopy(name, lane, env);
-  execFileSync("npm", ["run", "build", "--silent"], { cwd: dir, env, stdio: "inherit" });
   // The CLI, with the language hosts of the lane's plugin programs beside it, built before the tests start.
   const pulumi = (/** @type {string[]} */ args) =>
     execFileSync(process.execPath, [path.join(dir, "scripts/pulumi.mjs"), ...args], {
@@ -163,6 +162,8 @@ function testLane(name) {
  */
 function benchLane(name, extra) {
   const { dir, env, versions } = prepareLane(name);
+  // `npm test` builds first (its pretest); the benchmarks do here.
+  execFileSync("npm", ["run", "build", "--silent"], { cwd: dir, env, stdio: "inherit" });
   console.log(`\n## Lane ${name}: ${versions}\n`);
   const r = spawnSync(path.join(dir, "node_modules/.bin/vite-node"), ["bench/run.ts", "--", ...extra], { cwd: dir, env, stdio: "inherit" });
   if (r.status !== 0) throw new Error(`the benchmarks failed in lane ${name} (exit ${r.status})`);

@@ -154,7 +154,7 @@ export function initPluginStack(ws: Workspace, emulator: RunningEmulator, config
  * token in any message of the plugin's would show.
  */
 export async function withToken<T>(ws: Workspace, token: string, fn: () => Promise<T>): Promise<T> {
-  await ws.ok(["config", "set", "cloudflare-turn-lookup:apiToken", token]);
+  await ws.ok(["config", "set", "--plaintext", "cloudflare-turn-lookup:apiToken", token]);
   try {
     return await fn();
   } finally {

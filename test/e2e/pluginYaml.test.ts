@@ -142,7 +142,7 @@ describe.skipIf(!cliPath)("the plugin from a YAML program", () => {
         const wrong = "wrong-token-0b8d2f4a6c1e3a5b7d9f";
         await initPluginStack(ws, emulator);
         // In clear text, so that the engine masks nothing: the token in any message of the plugin's would show.
-        await ws.ok(["config", "set", "cloudflare-turn-lookup:apiToken", wrong]);
+        await ws.ok(["config", "set", "--plaintext", "cloudflare-turn-lookup:apiToken", wrong]);
         const r = await ws.run(["preview"]);
         const out = r.stdout + r.stderr;
         expect(r.code).not.toBe(0);

@@ -48,7 +48,8 @@ describe("500 lookups against a rate-limited API", () => {
   }, 60_000);
 
   it("never has more requests in flight than the concurrency cap", async () => {
-    configureRequestLimits({ ...DEFAULT_REQUEST_LIMITS, maxConcurrency: 4 });
+    // A budget that never waits: the user's budget is process-wide, and the tests above spent it.
+    configureRequestLimits({ maxConcurrency: 4, requestsPerInterval: 1_000_000, intervalMs: 1_000, burst: 1_000_000 });
     emulator.reset();
     emulator.setConditions({ latencyMs: 20 });
     let inFlight = 0;
