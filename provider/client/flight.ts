@@ -25,6 +25,15 @@ export interface CallerOptions {
   readonly logger: ((message: string) => void) | undefined;
 }
 
+/** `run(arg)`'s promise, a throw its rejection: no promise of its own, as `new Promise` would make per call. */
+function promiseOf<A, T>(run: (arg: A) => Promise<T>, arg: A): Promise<T> {
+  try {
+    return run(arg);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+
 /** Why a flight's work was stopped: nobody waits for it any more. */
 class Abandoned extends Error {}
 
@@ -82,7 +91,7 @@ export class Caller {
     return new Promise<T>((resolve, reject) => {
       this.reject = reject;
       if (signal) this.signals.watch(signal, this);
-      new Promise<T>((planned) => planned(plan(this))).then(
+      promiseOf(plan, this).then(
         (value) => {
           if (this.finished) return;
           this.finish();
@@ -142,7 +151,7 @@ export class Flight<T> {
   /** Starts `work` at once, with `first` already waiting on it; `settled` hears the outcome before any caller does. */
   constructor(first: Caller, work: (flight: Flight<T>) => Promise<T>, settled: (...outcome: [ok: true, value: T] | [ok: false, error: unknown]) => void) {
     first.enter(this);
-    this.result = new Promise<T>((result) => result(work(this)));
+    this.result = promiseOf(work, this);
     this.result.then(
       (value) => {
         this.done = true;

@@ -66,7 +66,7 @@ export function httpGet(
     const done = () => signal.removeEventListener("abort", abort);
     // undici's handler API rather than `request`: only its Agent is loaded (see agentClass), which has no `request`.
     dispatcher.dispatch(
-      { ...request, method: "GET" },
+      { origin: request.origin, path: request.path, headers: request.headers, method: "GET" },
       {
         onRequestStart: (c) => void (controller = c),
         onResponseStart: (c, statusCode, h) => {
@@ -93,9 +93,8 @@ export function httpGet(
 }
 
 /**
- * undici's Agent alone: its index loads fetch, WebSocket and caches, which
- * cost a program several times the CPU of a lookup. undici declares no
- * "exports" map, so the file is reachable; should a release move it, the index serves.
+ * undici's Agent alone: its index (fetch, WebSocket, caches) costs a program
+ * several times a lookup's CPU. undici has no "exports" map; should a release move the file, the index serves.
  */
 function agentClass(): typeof import("undici").Agent {
   try {

@@ -1,7 +1,4 @@
-/**
- * Request limits: a concurrency cap per client, and a token bucket per
- * Cloudflare user, with a pause a 429 sets for every lookup of that user.
- */
+/** Request limits: a concurrency cap per client, and a token bucket per Cloudflare user, which a 429 pauses for all its lookups. */
 
 import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from "../core/settings";
 
@@ -68,11 +65,9 @@ export class RequestLimiter {
   }
 
   /**
-   * Waits for a concurrency slot and a token of `user`'s budget, then takes
-   * both. A `retry` goes to the front of the queue: a lookup that has
-   * already waited out a failure is not sent behind every lookup that
-   * arrived since. Rejects with the signal's reason if it aborts first.
-   * Resolves to the function that releases the slot, to be called once.
+   * Takes a concurrency slot and a token of `user`'s budget, once both are
+   * free; a `retry` goes first, having waited out a failure already. Gives the
+   * slot's release (call it once), or the signal's reason if it aborts first.
    */
   acquire(user: string, signal?: AbortSignal, retry = false): (() => void) | Promise<() => void> {
     if (signal?.aborted) return Promise.reject(signal.reason as Error);

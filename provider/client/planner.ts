@@ -122,11 +122,7 @@ export class LookupPlanner {
     return this.lists.get(listKey)?.find((k) => k.keyId === keyId);
   }
 
-  /**
-   * With the cache on, keys of one account asked for in one turn of the event
-   * loop (a preview's reads) are gathered: {@link LIST_BATCH_MIN} or more are
-   * read with one list request, which the rate limit and the preview's time feel.
-   */
+  /** With the cache on, keys of one account asked for in one turn of the event loop are gathered: {@link LIST_BATCH_MIN} or more make one list request. */
   private batched(caller: Caller, call: PlannedCall, keyId: string): Promise<TurnKey> {
     return new Promise<TurnKey>((resolve, reject) => {
       const listKey = this.shareKey(call);
@@ -145,11 +141,7 @@ export class LookupPlanner {
     });
   }
 
-  /**
-   * A batched key, from the account's list. A key the list lacks, or every
-   * key when the list fails for a passing reason, is read by GET (its error
-   * then names it). A permanent failure fails the whole batch at once.
-   */
+  /** A batched key, from the account's list; by GET when the list lacks it or fails for a passing reason, so that its error names it. */
   private async viaList(caller: Caller, call: PlannedCall, keyId: string): Promise<TurnKey> {
     try {
       const found = (await this.list(caller, call)).find((k) => k.keyId === keyId);

@@ -1,7 +1,4 @@
-/**
- * The errors of a request that got no usable response: a network, TLS or
- * proxy failure, a body over its cap, the caller's deadline or signal.
- */
+/** The errors of a request without a usable response: a network, TLS or proxy failure, a body over its cap, a deadline, a signal. */
 import { type CloudflareApiError, CloudflareConnectionError, CloudflareResponseError, CloudflareTimeoutError, TurnKeyLookupAbortedError } from "../core/errors";
 import { BodyTooLargeError } from "./http";
 import type { ProxyRoute } from "./proxy";

@@ -1,8 +1,4 @@
-/**
- * The transport: a flight's requests, each through the request limits,
- * retried as `decideRetry` says while a waiting caller allows. What is
- * shared, cached or batched is the planner's.
- */
+/** The transport: a flight's requests, through the request limits, retried as `decideRetry` says while a waiting caller allows. */
 import type { Dispatcher } from "undici";
 import { setTimeout as sleep } from "node:timers/promises";
 import { CloudflareApiError, CloudflareResponseError } from "../core/errors";
