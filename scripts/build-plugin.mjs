@@ -37,11 +37,11 @@ fs.rmSync(OUT, { recursive: true, force: true });
 // Three bundles: the entry (the Node.js version check and the code-cache
 // loader), the server, which must print its port fast (the engine starts
 // the plugin twice in a YAML preview, once just for the schema), and the
-// lookups, loaded at the first call that needs the client.
+// provider (the lookups), loaded at the first call that needs the client.
 for (const [entry, out] of [
   ["main.ts", "plugin.js"],
   ["server.ts", "server.js"],
-  ["lookups.ts", "lookups.js"],
+  ["provider.ts", "provider.js"],
 ]) {
   await build({ ...common, entryPoints: [path.join(SOURCE, entry)], outfile: path.join(OUT, out) });
 }

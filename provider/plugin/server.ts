@@ -16,7 +16,7 @@ import * as rpc from "@pulumi/pulumi/proto/provider_pb";
 import { PluginInfo, type PluginAttach } from "@pulumi/pulumi/proto/plugin_pb";
 import { EngineLog } from "../engine/log";
 import { requireBundle } from "./codeCache";
-import type { PluginProvider } from "./lookups";
+import type { PluginProvider } from "./provider";
 import { secretProperties, unwrap, wrap } from "./wire";
 
 type Unary<Req, Res> = grpc.handleUnaryCall<Req, Res>;
@@ -56,12 +56,12 @@ function handlers(engine: EngineLog): grpc.UntypedServiceImplementation {
   // The schema, beside the bundle: read when first asked for, then kept.
   let schemaText: string | undefined;
   const schema = (): string => (schemaText ??= readFileSync(path.join(__dirname, "schema.json"), "utf8"));
-  let bundle: typeof import("./lookups") | undefined;
+  let bundle: typeof import("./provider") | undefined;
   let provider: PluginProvider | undefined;
   const lookups = (): PluginProvider => {
     if (provider === undefined) {
       if (bundle === undefined) {
-        const loaded = requireBundle<typeof import("./lookups")>(path.join(__dirname, "lookups.js"));
+        const loaded = requireBundle<typeof import("./provider")>(path.join(__dirname, "provider.js"));
         bundle = loaded.exports;
         // Now: the engine may stop the plugin as soon as the operation's last call is answered.
         loaded.saveCache();

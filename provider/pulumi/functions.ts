@@ -12,7 +12,7 @@ import { type ListedTurnKey, type TurnKey, type TurnKeyClient, listedTurnKeys } 
 import { dependencyGate } from "./dependencies";
 import { type KnownArguments, checkCall, forProgram } from "./inputs";
 import { accountIdOr } from "../core/settings";
-import { withProgramClient } from "./programConfig";
+import { withProgramClient } from "./programRun";
 
 /** Arguments of {@link lookupTurnKey}. */
 export interface LookupTurnKeyArgs {

@@ -9,7 +9,7 @@ import { TurnKeyInputError, TurnKeyLookupError } from "../core/errors";
 import { validateId, validateName } from "../core/ids";
 import { accountIdOr, wholeNumber } from "../core/settings";
 import { type DependsOn, checkDependsOn } from "./dependencies";
-import { checkProgramSettings, warnAboutConfig } from "./programConfig";
+import { checkProgramSettings, warnAboutConfig } from "./programRun";
 import { markAsRunError } from "./sdkInternals";
 
 /** Every argument a lookup takes: the resources', the function forms' and `/compat`'s. */

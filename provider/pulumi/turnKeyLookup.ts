@@ -5,7 +5,7 @@ import { TurnKeyInputError } from "../core/errors";
 import { byNameResourceId } from "./resourceIds";
 import { asExpectedFailure, checkedArgument, checkedFor } from "./inputs";
 import { accountIdOr } from "../core/settings";
-import { warnAboutConfig } from "./programConfig";
+import { warnAboutConfig } from "./programRun";
 
 /** Arguments of {@link TurnKeyLookup}: the account, and exactly one of `keyId` and `name`. */
 export type TurnKeyLookupArgs = {

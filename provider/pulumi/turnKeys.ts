@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { lookupProvider } from "./dynamicProvider";
 import { TURN_KEYS_ID } from "./resourceIds";
 import type { ListedTurnKey } from "../core/types";
-import { warnAboutConfig } from "./programConfig";
+import { warnAboutConfig } from "./programRun";
 import { checkedArgument } from "./inputs";
 import { accountIdOr } from "../core/settings";
 import { readId } from "./turnKeyLookup";

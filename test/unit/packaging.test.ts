@@ -30,9 +30,9 @@ describe("the packed tarball", () => {
     }
     // The provider plugin: one folder that the engine runs, bundled, needing only Node.js.
     expect(listing.filter((f) => f.startsWith("package/dist/plugin/")).sort()).toEqual([
-      "package/dist/plugin/lookups.js",
-      "package/dist/plugin/lookups.js.LEGAL.txt",
       "package/dist/plugin/plugin.js",
+      "package/dist/plugin/provider.js",
+      "package/dist/plugin/provider.js.LEGAL.txt",
       "package/dist/plugin/pulumi-resource-cloudflare-turn-lookup",
       "package/dist/plugin/pulumi-resource-cloudflare-turn-lookup.cmd",
       "package/dist/plugin/schema.json",

@@ -7,7 +7,7 @@ import type { LookupTurnKeyArgs, LookupTurnKeyByNameArgs, LookupTurnKeysArgs, Lo
 import type { ListedTurnKey, TurnKey } from "../../provider/core/types";
 import { PLUGIN_CONFIG_KEYS } from "../../provider/plugin/config";
 import { SETTINGS } from "../../provider/core/settings";
-import { TOKENS } from "../../provider/plugin/lookups";
+import { TOKENS } from "../../provider/plugin/provider";
 import { REPO } from "../support/packed";
 
 interface Property {
