@@ -67,7 +67,7 @@ describe("client.listTurnKeys", () => {
   });
 
   it("a 404 whose Cloudflare code says there is no such route blames the base URL and shows it, not the ids", async () => {
-    const { agent } = mockApi([{ status: 404, body: failure(7000, "No route for that URI") }], "https://api.example.test");
+    const { agent } = mockApi([{ status: 404, body: failure(7000, "No route for that URI") }]);
     const client = createTurnKeyClient({ apiToken: CANARY_TOKEN, baseUrl: "https://api.example.test", env: {}, dispatcher: agent });
     const err = (await client.getTurnKey({ accountId: ACCOUNT_ID, keyId: KEY_ID }).catch((e: unknown) => e)) as Error;
     expect(err).not.toBeInstanceOf(TurnKeyNotFoundError);

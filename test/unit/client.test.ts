@@ -60,7 +60,7 @@ describe("getTurnKey: success", () => {
   });
 
   it("falls back to the environment for the token, account id, base URL and User-Agent suffix", async () => {
-    const { agent, seen } = mockApi([{ status: 200, body: envelope(RESULT) }], "https://cf.example.test");
+    const { agent, seen } = mockApi([{ status: 200, body: envelope(RESULT) }]);
     const key = await getTurnKey(
       { keyId: KEY_ID },
       {
@@ -145,7 +145,7 @@ describe("getTurnKey: input is checked before any request", () => {
     for (const host of ["10.0.0.1", "example.com", "127.0.0.1.example.com", "localhost.example.com"]) {
       expect(() => parseBaseUrl(`http://${host}/client/v4`)).toThrow(TurnKeyInputError);
     }
-    const { agent } = mockApi([{ status: 200, body: envelope(RESULT) }], "http://127.0.0.1:8787");
+    const { agent } = mockApi([{ status: 200, body: envelope(RESULT) }]);
     const key = await getTurnKey(
       { accountId: ACCOUNT_ID, keyId: KEY_ID },
       { apiToken: CANARY_TOKEN, env: {}, dispatcher: agent, baseUrl: "http://127.0.0.1:8787/client/v4" },
